@@ -1,0 +1,52 @@
+package io.github.sshtunnel.autoconfigure;
+
+import java.util.Locale;
+import java.util.Set;
+
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+
+/**
+ * Masks the tunnel's secrets in {@code /actuator/env} and {@code /actuator/configprops},
+ * also with {@code show-values: always}: the password, the passphrase and the private key
+ * unless it is a plain {@code file:} or {@code classpath:} location. Boot's own
+ * credential matching does not cover "passphrase" or an inline key.
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+class SshTunnelSanitizingFunction implements SanitizingFunction {
+
+	private static final Set<String> SECRETS = Set.of("sshtunnelpassword", "sshtunnelprivatekeypassphrase");
+
+	private static final String PRIVATE_KEY = "sshtunnelprivatekey";
+
+	@Override
+	public SanitizableData apply(SanitizableData data) {
+		if (data.getValue() == null) {
+			return data;
+		}
+		String key = canonical(data.getKey());
+		if (SECRETS.contains(key)) {
+			return data.withSanitizedValue();
+		}
+		if (PRIVATE_KEY.equals(key) && !isLocation(String.valueOf(data.getValue()))) {
+			return data.withSanitizedValue();
+		}
+		return data;
+	}
+
+	private static boolean isLocation(String value) {
+		String trimmed = value.trim();
+		return (trimmed.startsWith("file:") || trimmed.startsWith("classpath:")) && !trimmed.contains("\n")
+				&& !trimmed.contains("PRIVATE KEY");
+	}
+
+	private static String canonical(String key) {
+		StringBuilder canonical = new StringBuilder(key.length());
+		key.chars()
+			.filter(Character::isLetterOrDigit)
+			.forEach((c) -> canonical.append(Character.toLowerCase((char) c)));
+		return canonical.toString().toLowerCase(Locale.ROOT);
+	}
+
+}

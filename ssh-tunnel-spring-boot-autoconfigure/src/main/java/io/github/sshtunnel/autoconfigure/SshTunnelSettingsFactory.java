@@ -1,0 +1,145 @@
+package io.github.sshtunnel.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.StringUtils;
+
+import io.github.sshtunnel.core.ForwardSettings;
+import io.github.sshtunnel.core.HostKeyChecking;
+import io.github.sshtunnel.core.PrivateKeySource;
+import io.github.sshtunnel.core.SshTunnelException;
+import io.github.sshtunnel.core.SshTunnelException.Reason;
+import io.github.sshtunnel.core.TunnelSettings;
+
+/**
+ * Maps {@link SshTunnelProperties} to the tunnel's {@link TunnelSettings}, resolving
+ * resource locations and naming the property to fix on every invalid value.
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+final class SshTunnelSettingsFactory {
+
+	private final ResourceLoader resourceLoader;
+
+	SshTunnelSettingsFactory(ResourceLoader resourceLoader) {
+		this.resourceLoader = resourceLoader;
+	}
+
+	TunnelSettings create(SshTunnelProperties properties) {
+		HostKeyChecking checking = HostKeyChecking.parse(properties.getStrictHostKeyChecking());
+		if (checking == null) {
+			throw invalid("ssh.tunnel.strict-host-key-checking",
+					"'" + properties.getStrictHostKeyChecking() + "' is not one of yes, accept-new, no");
+		}
+		TunnelSettings.Builder builder = TunnelSettings.builder(properties.getHost())
+			.port(properties.getPort())
+			.username(properties.getUsername())
+			.password(StringUtils.hasLength(properties.getPassword()) ? properties.getPassword() : null)
+			.privateKeyPassphrase(properties.getPrivateKeyPassphrase())
+			.hostKey(StringUtils.hasText(properties.getHostKey()) ? properties.getHostKey() : null)
+			.hostKeyChecking(checking)
+			.connectTimeout(properties.getConnectTimeout())
+			.failFast(properties.isFailFast())
+			.keepalive(properties.getKeepalive().getInterval(), properties.getKeepalive().getCountMax())
+			.reconnect(properties.getReconnect().isEnabled(), properties.getReconnect().getInitialDelay(),
+					properties.getReconnect().getMaxDelay());
+		if (StringUtils.hasText(properties.getPrivateKey())) {
+			builder.privateKey(privateKey(properties.getPrivateKey().trim()));
+		}
+		if (!StringUtils.hasText(properties.getHostKey()) && checking != HostKeyChecking.NO) {
+			builder.knownHosts(knownHosts(properties.getKnownHosts(), checking));
+		}
+		for (Map.Entry<String, SshTunnelProperties.Forward> entry : properties.getForwards().entrySet()) {
+			String name = entry.getKey();
+			SshTunnelProperties.Forward forward = entry.getValue();
+			if (forward.getRemotePort() == null) {
+				throw invalid("ssh.tunnel.forwards." + name + ".remote-port",
+						"is required (the port the target listens on, as in ssh -L local:host:PORT)");
+			}
+			builder.forward(new ForwardSettings(name, forward.getLocalHost(), forward.getLocalPort(),
+					forward.getRemoteHost(), forward.getRemotePort()));
+		}
+		return builder.build();
+	}
+
+	private PrivateKeySource privateKey(String value) {
+		if (value.startsWith("-----BEGIN")) {
+			return PrivateKeySource.ofPem(value);
+		}
+		if (value.contains("\n") || value.contains("PRIVATE KEY")) {
+			throw invalid("ssh.tunnel.private-key", "looks like key text but does not start with a '-----BEGIN' line");
+		}
+		Resource resource = resolve(value);
+		if (resource.isFile()) {
+			try {
+				return PrivateKeySource.ofPath(resource.getFile().toPath());
+			}
+			catch (IOException ex) {
+				// fall back to the stream
+			}
+		}
+		return PrivateKeySource.of(value, resource::getInputStream);
+	}
+
+	private Path knownHosts(String location, HostKeyChecking checking) {
+		if (!StringUtils.hasText(location)) {
+			return Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
+		}
+		Resource resource = resolve(location.trim());
+		if (resource.isFile()) {
+			try {
+				return resource.getFile().toPath();
+			}
+			catch (IOException ex) {
+				// fall through
+			}
+		}
+		if (checking == HostKeyChecking.ACCEPT_NEW) {
+			throw invalid("ssh.tunnel.known-hosts",
+					"'" + location + "' is not a writable file, but strict-host-key-checking=accept-new appends to it");
+		}
+		if (!resource.exists()) {
+			throw new SshTunnelException(Reason.KNOWN_HOSTS_UNREADABLE,
+					"known_hosts file " + location + " does not exist",
+					"Set ssh.tunnel.known-hosts to an existing known_hosts file, or set ssh.tunnel.host-key.");
+		}
+		// a known_hosts file inside a jar: work on a private read-only copy
+		try (InputStream content = resource.getInputStream()) {
+			Path copy = Files.createTempFile("ssh-tunnel-known_hosts", "");
+			copy.toFile().deleteOnExit();
+			Files.copy(content, copy, StandardCopyOption.REPLACE_EXISTING);
+			return copy;
+		}
+		catch (IOException ex) {
+			throw new SshTunnelException(Reason.KNOWN_HOSTS_UNREADABLE,
+					"known_hosts file " + location + " could not be read: " + ex.getMessage(),
+					"Set ssh.tunnel.known-hosts to a readable known_hosts file.", ex);
+		}
+	}
+
+	private Resource resolve(String location) {
+		String expanded = location;
+		if (expanded.startsWith("~/")) {
+			expanded = System.getProperty("user.home") + expanded.substring(1);
+		}
+		if (!expanded.contains(":") || (expanded.length() > 1 && expanded.charAt(1) == ':')) {
+			// a plain file path (or a Windows drive path), not a resource URL
+			expanded = "file:" + expanded;
+		}
+		return this.resourceLoader.getResource(expanded);
+	}
+
+	private static SshTunnelException invalid(String property, String problem) {
+		return new SshTunnelException(Reason.INVALID_CONFIGURATION,
+				"Invalid SSH tunnel configuration: " + property + " " + problem + ".",
+				"Set " + property + " to a valid value.");
+	}
+
+}

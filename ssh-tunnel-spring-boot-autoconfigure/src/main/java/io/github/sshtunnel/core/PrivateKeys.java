@@ -1,0 +1,114 @@
+package io.github.sshtunnel.core;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.security.auth.login.FailedLoginException;
+
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.session.SessionContext;
+import org.apache.sshd.common.util.security.SecurityUtils;
+
+import io.github.sshtunnel.core.SshTunnelException.Reason;
+
+/**
+ * Loads the user's private key in any format that OpenSSH and OpenSSL write: OpenSSH
+ * (encrypted or not), PKCS#8 (encrypted or not) and legacy PEM; ed25519, ECDSA and RSA.
+ * Errors say what is wrong without ever showing key material or the passphrase.
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+final class PrivateKeys {
+
+	private static final String KEY_PROPERTY = "ssh.tunnel.private-key";
+
+	private static final String PASSPHRASE_PROPERTY = "ssh.tunnel.private-key-passphrase";
+
+	private PrivateKeys() {
+	}
+
+	static List<KeyPair> load(PrivateKeySource source, String passphrase) {
+		PassphraseProvider passphraseProvider = new PassphraseProvider(passphrase);
+		NamedResource resource = NamedResource.ofName(source.description());
+		List<KeyPair> keys = new ArrayList<>();
+		try (InputStream content = source.open()) {
+			Iterable<KeyPair> loaded = SecurityUtils.loadKeyPairIdentities(null, resource, content, passphraseProvider);
+			if (loaded != null) {
+				loaded.forEach(keys::add);
+			}
+		}
+		catch (NoSuchFileException | FileNotFoundException ex) {
+			throw new SshTunnelException(Reason.KEY_UNREADABLE,
+					"Private key " + source.description() + " does not exist",
+					"Set " + KEY_PROPERTY + " to an existing key file (file: or classpath: location) or to the PEM "
+							+ "text of the key.",
+					ex);
+		}
+		catch (AccessDeniedException ex) {
+			throw new SshTunnelException(Reason.KEY_UNREADABLE,
+					"Private key " + source.description() + " is not readable by this process",
+					"Make the file readable by the application's user, or set " + KEY_PROPERTY + " to a readable key.",
+					ex);
+		}
+		catch (FailedLoginException ex) {
+			throw new SshTunnelException(Reason.KEY_INVALID,
+					"Private key " + source.description() + " is encrypted and no passphrase is set",
+					"Set " + PASSPHRASE_PROPERTY + " to the key's passphrase.");
+		}
+		catch (IOException | GeneralSecurityException | RuntimeException ex) {
+			if (passphraseProvider.attempted) {
+				throw new SshTunnelException(Reason.KEY_INVALID,
+						"Private key " + source.description() + " could not be decrypted: wrong passphrase",
+						"Check " + PASSPHRASE_PROPERTY + ".");
+			}
+			if (ex instanceof FileSystemException) {
+				throw new SshTunnelException(Reason.KEY_UNREADABLE,
+						"Private key " + source.description() + " could not be read: " + ex.getClass().getSimpleName(),
+						"Set " + KEY_PROPERTY + " to a readable key file or to the PEM text of the key.", ex);
+			}
+			throw invalid(source);
+		}
+		if (keys.isEmpty()) {
+			throw invalid(source);
+		}
+		return keys;
+	}
+
+	private static SshTunnelException invalid(PrivateKeySource source) {
+		return new SshTunnelException(Reason.KEY_INVALID,
+				"Private key " + source.description()
+						+ " holds no private key in a supported format (OpenSSH, PKCS#8 or PEM; ed25519, ECDSA or RSA)",
+				"Set " + KEY_PROPERTY + " to a private key file, not a public key or certificate; convert other "
+						+ "formats with 'ssh-keygen -p -f <key>'.");
+	}
+
+	private static final class PassphraseProvider implements FilePasswordProvider {
+
+		private final String passphrase;
+
+		private volatile boolean attempted;
+
+		PassphraseProvider(String passphrase) {
+			this.passphrase = passphrase;
+		}
+
+		@Override
+		public String getPassword(SessionContext session, NamedResource resourceKey, int retryIndex) {
+			if (this.passphrase != null && !this.passphrase.isEmpty()) {
+				this.attempted = true;
+			}
+			return this.passphrase;
+		}
+
+	}
+
+}

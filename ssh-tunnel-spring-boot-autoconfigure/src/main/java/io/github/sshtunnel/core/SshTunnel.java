@@ -1,0 +1,626 @@
+package io.github.sshtunnel.core;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.auth.password.PasswordIdentityProvider;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.future.AuthFuture;
+import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.signature.BuiltinSignatures;
+import org.apache.sshd.common.signature.Signature;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.sshtunnel.core.SshTunnelException.Reason;
+
+/**
+ * An SSH tunnel: one SSH session (Apache MINA SSHD) and its local port forwards, with
+ * strict host-key checking, keepalive and automatic reconnection on the same local ports.
+ * <p>
+ * {@link #open()} binds every local port first, then connects. With fail-fast (the
+ * default) a connect failure is thrown as an {@link SshTunnelException}; otherwise the
+ * tunnel keeps trying in the background while the local ports stay bound.
+ * {@link #close()} drops every forwarded connection, frees the ports and stops every
+ * thread, within a few seconds.
+ * <p>
+ * Nothing implicit: no {@code ~/.ssh/config}, no {@code ~/.ssh/id_*}, no agent; only the
+ * settings given.
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+public final class SshTunnel implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(SshTunnel.class);
+
+	private static final AttributeKey<Throwable> LAST_EXCEPTION = new AttributeKey<>();
+
+	private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
+	private static final List<BuiltinCiphers> CIPHERS = List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm,
+			BuiltinCiphers.aes128ctr, BuiltinCiphers.aes192ctr, BuiltinCiphers.aes256ctr,
+			BuiltinCiphers.cc20p1305_openssh);
+
+	private static final List<BuiltinSignatures> SIGNATURES = List.of(BuiltinSignatures.ed25519,
+			BuiltinSignatures.nistp256, BuiltinSignatures.nistp384, BuiltinSignatures.nistp521,
+			BuiltinSignatures.rsaSHA512, BuiltinSignatures.rsaSHA256);
+
+	private final TunnelSettings settings;
+
+	private final List<SshClientCustomizer> customizers;
+
+	private final List<SshTunnelListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final List<LocalForward> forwards;
+
+	private final Object lifecycleMonitor = new Object();
+
+	private final AtomicLong reconnects = new AtomicLong();
+
+	private final Backoff backoff;
+
+	private SshClient client;
+
+	private HostKeyVerifier hostKeyVerifier;
+
+	private ExecutorService ioExecutor;
+
+	private ScheduledExecutorService scheduler;
+
+	private volatile ClientSession session;
+
+	private volatile SessionStatus status = SessionStatus.NEW;
+
+	private volatile Instant connectedSince;
+
+	private volatile String hostKeyFingerprint;
+
+	private volatile String lastError;
+
+	private volatile boolean closing;
+
+	private volatile boolean everConnected;
+
+	private volatile ConnectFuture pendingConnect;
+
+	/**
+	 * Create a tunnel. Nothing happens until {@link #open()}.
+	 * @param settings the settings
+	 */
+	public SshTunnel(TunnelSettings settings) {
+		this(settings, Collections.emptyList());
+	}
+
+	/**
+	 * Create a tunnel. Nothing happens until {@link #open()}.
+	 * @param settings the settings
+	 * @param customizers customizers of the MINA client, applied in order after the
+	 * tunnel's own defaults
+	 */
+	public SshTunnel(TunnelSettings settings, List<SshClientCustomizer> customizers) {
+		if (settings == null) {
+			throw new IllegalArgumentException("Settings must not be null");
+		}
+		this.settings = settings;
+		this.customizers = List.copyOf(customizers);
+		this.backoff = new Backoff(settings.getReconnectInitialDelay(), settings.getReconnectMaxDelay());
+		List<LocalForward> localForwards = new ArrayList<>();
+		for (ForwardSettings forward : settings.getForwards()) {
+			localForwards.add(new LocalForward(forward, this));
+		}
+		this.forwards = List.copyOf(localForwards);
+	}
+
+	/**
+	 * Add a listener of this tunnel's events.
+	 * @param listener the listener
+	 */
+	public void addListener(SshTunnelListener listener) {
+		this.listeners.add(listener);
+	}
+
+	/**
+	 * Return the settings of this tunnel.
+	 * @return the settings
+	 */
+	public TunnelSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Bind every forward's local port and connect. Returns once the session is
+	 * authenticated, or, without fail-fast, once the first attempt failed and
+	 * reconnection was scheduled.
+	 * @return this tunnel
+	 * @throws SshTunnelException if a local port cannot be bound, a key cannot be read,
+	 * or (with fail-fast) the session cannot be established
+	 */
+	public SshTunnel open() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.status != SessionStatus.NEW) {
+				throw new IllegalStateException("Tunnel has already been opened");
+			}
+			this.status = SessionStatus.CONNECTING;
+			try {
+				this.hostKeyVerifier = new HostKeyVerifier(this.settings);
+				this.hostKeyVerifier.checkKnownHostsFile();
+				if (this.settings.getPrivateKey() != null) {
+					PrivateKeys.load(this.settings.getPrivateKey(), this.settings.getPrivateKeyPassphrase());
+				}
+				if (this.settings.getHostKeyChecking() == HostKeyChecking.NO && this.settings.getHostKey() == null) {
+					logger.warn("SSH host key checking is OFF for {} (ssh.tunnel.strict-host-key-checking=no): any "
+							+ "server that answers, including a man-in-the-middle, receives the credentials and "
+							+ "the database traffic. Use known_hosts or ssh.tunnel.host-key instead.",
+							this.settings.getServerDisplayName());
+				}
+				this.ioExecutor = Executors.newCachedThreadPool(daemonThreads("ssh-tunnel-io-"));
+				this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("ssh-tunnel-reconnect-"));
+				for (LocalForward forward : this.forwards) {
+					forward.bind();
+				}
+				this.client = createClient();
+				this.client.start();
+				for (LocalForward forward : this.forwards) {
+					forward.start(this.ioExecutor);
+				}
+			}
+			catch (RuntimeException ex) {
+				close();
+				throw ex;
+			}
+		}
+		try {
+			connect();
+		}
+		catch (SshTunnelException ex) {
+			if (this.settings.isFailFast() || this.closing) {
+				close();
+				throw ex;
+			}
+			logger.warn(
+					"SSH tunnel to {} could not be opened, retrying in the background "
+							+ "(ssh.tunnel.fail-fast=false): {}",
+					this.settings.getServerDisplayName(), ex.getMessage());
+			scheduleReconnect();
+		}
+		return this;
+	}
+
+	/**
+	 * Return a snapshot of the tunnel's state.
+	 * @return the state
+	 */
+	public TunnelState state() {
+		List<ForwardState> forwardStates = new ArrayList<>(this.forwards.size());
+		for (LocalForward forward : this.forwards) {
+			forwardStates.add(forward.state());
+		}
+		return new TunnelState(this.settings.getHost(), this.settings.getPort(), this.settings.getUsername(),
+				this.status, this.hostKeyFingerprint, this.connectedSince, this.reconnects.get(), this.lastError,
+				List.copyOf(forwardStates));
+	}
+
+	/**
+	 * Return the local port really bound by the named forward.
+	 * @param forward the name of the forward
+	 * @return the port, or {@code 0} if the forward is not bound
+	 */
+	public int localPort(String forward) {
+		for (LocalForward candidate : this.forwards) {
+			if (candidate.settings().name().equals(forward)) {
+				return candidate.boundPort();
+			}
+		}
+		throw new IllegalArgumentException("No forward named '" + forward + "'");
+	}
+
+	/**
+	 * Close the tunnel: stop reconnecting, drop every forwarded connection, free the
+	 * local ports, close the session and stop every thread. Idempotent; bounded by a few
+	 * seconds.
+	 */
+	@Override
+	public void close() {
+		SessionStatus previous;
+		synchronized (this.lifecycleMonitor) {
+			if (this.status == SessionStatus.CLOSED) {
+				return;
+			}
+			this.closing = true;
+			previous = this.status;
+		}
+		ConnectFuture connecting = this.pendingConnect;
+		if (connecting != null) {
+			connecting.cancel();
+		}
+		if (this.scheduler != null) {
+			this.scheduler.shutdownNow();
+		}
+		for (LocalForward forward : this.forwards) {
+			forward.close();
+		}
+		ClientSession current = this.session;
+		this.session = null;
+		if (current != null) {
+			try {
+				current.close(true).await(STOP_WAIT);
+			}
+			catch (IOException ex) {
+				logger.debug("Interrupted while closing the SSH session", ex);
+			}
+		}
+		if (this.client != null) {
+			this.client.stop();
+		}
+		shutdown(this.ioExecutor);
+		shutdown(this.scheduler);
+		this.connectedSince = null;
+		this.status = SessionStatus.CLOSED;
+		if (previous == SessionStatus.CONNECTED) {
+			TunnelState state = state();
+			fire((listener) -> listener.disconnected(state, null));
+		}
+		logger.debug("SSH tunnel to {} closed", this.settings.getServerDisplayName());
+	}
+
+	ClientSession currentSession() {
+		return this.session;
+	}
+
+	void fireConnectionOpened(String forward) {
+		fire((listener) -> listener.connectionOpened(forward));
+	}
+
+	void fireConnectionFailed(String forward, Exception cause) {
+		logger.debug("Connection to forward '{}' failed: {}", forward, cause.getMessage());
+		fire((listener) -> listener.connectionFailed(forward, cause));
+	}
+
+	private SshClient createClient() {
+		SshClient sshClient = SshClient.setUpDefaultClient();
+		sshClient.setServerKeyVerifier(this.hostKeyVerifier);
+		sshClient.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+		sshClient.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+		sshClient.setPasswordIdentityProvider(PasswordIdentityProvider.EMPTY_PASSWORDS_PROVIDER);
+		List<NamedFactory<Cipher>> ciphers = new ArrayList<>();
+		for (BuiltinCiphers cipher : CIPHERS) {
+			if (cipher.isSupported()) {
+				ciphers.add(cipher);
+			}
+		}
+		sshClient.setCipherFactories(ciphers);
+		sshClient.setSignatureFactories(signatures(Collections.emptyList()));
+		Duration timeout = this.settings.getConnectTimeout();
+		CoreModuleProperties.IO_CONNECT_TIMEOUT.set(sshClient, timeout);
+		CoreModuleProperties.AUTH_TIMEOUT.set(sshClient, timeout);
+		CoreModuleProperties.CHANNEL_OPEN_TIMEOUT.set(sshClient, timeout);
+		CoreModuleProperties.IDLE_TIMEOUT.set(sshClient, Duration.ZERO);
+		CoreModuleProperties.STOP_WAIT_TIME.set(sshClient, STOP_WAIT);
+		Duration keepalive = this.settings.getKeepaliveInterval();
+		if (!keepalive.isZero()) {
+			CoreModuleProperties.HEARTBEAT_INTERVAL.set(sshClient, keepalive);
+			CoreModuleProperties.HEARTBEAT_REQUEST.set(sshClient, "keepalive@openssh.com");
+			CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(sshClient, this.settings.getKeepaliveCountMax());
+		}
+		sshClient.addSessionListener(new SessionListener() {
+
+			@Override
+			public void sessionException(Session session, Throwable t) {
+				session.setAttribute(LAST_EXCEPTION, t);
+			}
+
+		});
+		for (SshClientCustomizer customizer : this.customizers) {
+			customizer.customize(sshClient);
+		}
+		return sshClient;
+	}
+
+	/**
+	 * Order host-key algorithms as OpenSSH does: the key types already known for this
+	 * server first, then ed25519, ECDSA, RSA (SHA-2 only).
+	 */
+	private static List<NamedFactory<Signature>> signatures(List<String> preferredKeyTypes) {
+		Set<BuiltinSignatures> ordered = new LinkedHashSet<>();
+		for (String keyType : preferredKeyTypes) {
+			for (BuiltinSignatures signature : SIGNATURES) {
+				if (signatureMatchesKeyType(signature, keyType)) {
+					ordered.add(signature);
+				}
+			}
+		}
+		ordered.addAll(SIGNATURES);
+		List<NamedFactory<Signature>> result = new ArrayList<>();
+		for (BuiltinSignatures signature : ordered) {
+			if (signature.isSupported()) {
+				result.add(signature);
+			}
+		}
+		return result;
+	}
+
+	private static boolean signatureMatchesKeyType(BuiltinSignatures signature, String keyType) {
+		if ("ssh-rsa".equals(keyType)) {
+			return signature == BuiltinSignatures.rsaSHA512 || signature == BuiltinSignatures.rsaSHA256;
+		}
+		return signature.getName().equals(keyType);
+	}
+
+	private void connect() {
+		long start = System.nanoTime();
+		long deadline = start + this.settings.getConnectTimeout().toNanos();
+		this.status = SessionStatus.CONNECTING;
+		ClientSession newSession = null;
+		boolean authenticating = false;
+		try {
+			List<KeyPair> keys = (this.settings.getPrivateKey() != null)
+					? PrivateKeys.load(this.settings.getPrivateKey(), this.settings.getPrivateKeyPassphrase())
+					: Collections.emptyList();
+			this.client.setSignatureFactories(signatures(this.hostKeyVerifier.preferredKeyTypes()));
+			ConnectFuture connectFuture = this.client.connect(this.settings.getUsername(), this.settings.getHost(),
+					this.settings.getPort());
+			this.pendingConnect = connectFuture;
+			if (this.closing) {
+				connectFuture.cancel();
+			}
+			connectFuture.verify(remaining(deadline));
+			newSession = connectFuture.getSession();
+			for (KeyPair key : keys) {
+				newSession.addPublicKeyIdentity(key);
+			}
+			if (this.settings.getPassword() != null) {
+				newSession.addPasswordIdentity(this.settings.getPassword());
+			}
+			authenticating = true;
+			AuthFuture auth = newSession.auth();
+			auth.verify(remaining(deadline));
+		}
+		catch (IOException | RuntimeException ex) {
+			SshTunnelException failure = translate(ex, newSession, authenticating, deadline);
+			if (newSession != null) {
+				newSession.close(true);
+			}
+			this.lastError = failure.getMessage();
+			this.status = this.closing ? SessionStatus.CLOSED : SessionStatus.DISCONNECTED;
+			long duration = System.nanoTime() - start;
+			fire((listener) -> listener.connectFailed(failure, duration));
+			throw failure;
+		}
+		finally {
+			this.pendingConnect = null;
+		}
+		ClientSession established = newSession;
+		this.hostKeyFingerprint = established.getAttribute(HostKeyVerifier.FINGERPRINT);
+		boolean reconnect = this.everConnected;
+		synchronized (this.lifecycleMonitor) {
+			if (this.closing) {
+				established.close(true);
+				throw new SshTunnelException(Reason.SESSION_LOST, "SSH tunnel was closed while connecting",
+						"None: the application is shutting down.");
+			}
+			this.session = established;
+			this.connectedSince = Instant.now();
+			this.status = SessionStatus.CONNECTED;
+			this.everConnected = true;
+		}
+		established.addCloseFutureListener((future) -> onSessionClosed(established));
+		if (reconnect) {
+			this.reconnects.incrementAndGet();
+		}
+		this.backoff.reset();
+		long duration = System.nanoTime() - start;
+		logger.info("SSH tunnel {}@{} {} (host key {}, {} ms)", this.settings.getUsername(),
+				this.settings.getServerDisplayName(), reconnect ? "re-established" : "established",
+				this.hostKeyFingerprint, TimeUnit.NANOSECONDS.toMillis(duration));
+		TunnelState state = state();
+		fire((listener) -> listener.connected(state, reconnect, duration));
+	}
+
+	private static Duration remaining(long deadline) {
+		return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+	}
+
+	private SshTunnelException translate(Exception ex, ClientSession failedSession, boolean authenticating,
+			long deadline) {
+		if (ex instanceof SshTunnelException tunnelException) {
+			return tunnelException;
+		}
+		if (failedSession != null) {
+			SshTunnelException rejection = failedSession.getAttribute(HostKeyVerifier.REJECTION);
+			if (rejection != null) {
+				return rejection;
+			}
+		}
+		String server = this.settings.getServerDisplayName();
+		Throwable root = rootCause(ex);
+		if (root instanceof UnresolvedAddressException || root instanceof UnknownHostException) {
+			return new SshTunnelException(Reason.CONNECT_FAILED,
+					"Could not connect to SSH server " + server + ": unknown host '" + this.settings.getHost() + "'",
+					"Check ssh.tunnel.host.", ex);
+		}
+		if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
+			return new SshTunnelException(Reason.CONNECT_FAILED,
+					"Could not connect to SSH server " + server + ": " + root.getMessage(),
+					"Check ssh.tunnel.host and ssh.tunnel.port, and that the SSH server runs and is reachable "
+							+ "from this host.",
+					ex);
+		}
+		if (System.nanoTime() - deadline >= 0) {
+			return new SshTunnelException(Reason.CONNECT_TIMEOUT,
+					"Timed out after " + this.settings.getConnectTimeout().toMillis() + " ms "
+							+ (authenticating ? "exchanging keys or authenticating with" : "connecting to")
+							+ " SSH server " + server,
+					"Check ssh.tunnel.host and ssh.tunnel.port and any firewall in between, or raise "
+							+ "ssh.tunnel.connect-timeout.",
+					ex);
+		}
+		if (authenticating && isAuthenticationFailure(ex)) {
+			String methods = describeMethods();
+			return new SshTunnelException(Reason.AUTHENTICATION_FAILED,
+					"SSH server " + server + " refused authentication of user '" + this.settings.getUsername()
+							+ "' (offered: " + methods + ")",
+					"Check ssh.tunnel.username and the credentials (ssh.tunnel.password or ssh.tunnel.private-key); "
+							+ "for key login the server needs the public key in the user's authorized_keys.",
+					ex);
+		}
+		return new SshTunnelException(Reason.SSH_ERROR, "SSH connection to " + server + " failed: " + describe(root),
+				"Check ssh.tunnel.host and ssh.tunnel.port and the SSH server's log.", ex);
+	}
+
+	private static boolean isAuthenticationFailure(Exception ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			String message = cause.getMessage();
+			if (message != null && message.toLowerCase(java.util.Locale.ROOT).contains("authentication")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private String describeMethods() {
+		List<String> methods = new ArrayList<>();
+		if (this.settings.getPrivateKey() != null) {
+			methods.add("publickey from " + this.settings.getPrivateKey().description());
+		}
+		if (this.settings.getPassword() != null) {
+			methods.add("password");
+		}
+		return methods.isEmpty() ? "no credentials configured" : String.join(", ", methods);
+	}
+
+	private static String describe(Throwable throwable) {
+		String message = throwable.getMessage();
+		return (message != null) ? message : throwable.getClass().getSimpleName();
+	}
+
+	private static Throwable rootCause(Throwable throwable) {
+		Throwable root = throwable;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root;
+	}
+
+	private void onSessionClosed(ClientSession closed) {
+		synchronized (this.lifecycleMonitor) {
+			if (this.session != closed) {
+				return;
+			}
+			this.session = null;
+			if (this.closing) {
+				return;
+			}
+			this.status = SessionStatus.DISCONNECTED;
+			this.connectedSince = null;
+		}
+		Throwable cause = closed.getAttribute(LAST_EXCEPTION);
+		SshTunnelException failure = new SshTunnelException(Reason.SESSION_LOST,
+				"SSH session to " + this.settings.getServerDisplayName() + " was lost"
+						+ ((cause != null) ? ": " + describe(cause) : ""),
+				"The tunnel reconnects by itself"
+						+ (this.settings.isReconnectEnabled() ? "." : " only if ssh.tunnel.reconnect.enabled=true."),
+				cause);
+		this.lastError = failure.getMessage();
+		logger.warn("{}; {}", failure.getMessage(), this.settings.isReconnectEnabled() ? "reconnecting"
+				: "not reconnecting (ssh.tunnel.reconnect.enabled=false)");
+		TunnelState state = state();
+		fire((listener) -> listener.disconnected(state, failure));
+		scheduleReconnect();
+	}
+
+	private void scheduleReconnect() {
+		if (this.closing || !this.settings.isReconnectEnabled()) {
+			return;
+		}
+		long delay = this.backoff.nextDelayMillis();
+		try {
+			this.scheduler.schedule(this::reconnect, delay, TimeUnit.MILLISECONDS);
+			logger.debug("Reconnecting to {} in {} ms", this.settings.getServerDisplayName(), delay);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// closing
+		}
+	}
+
+	private void reconnect() {
+		if (this.closing) {
+			return;
+		}
+		try {
+			connect();
+		}
+		catch (SshTunnelException ex) {
+			if (!this.closing) {
+				logger.warn("Reconnecting SSH tunnel to {} failed: {} ({})", this.settings.getServerDisplayName(),
+						ex.getMessage(), ex.getAction());
+				scheduleReconnect();
+			}
+		}
+	}
+
+	private void fire(Consumer<SshTunnelListener> event) {
+		for (SshTunnelListener listener : this.listeners) {
+			try {
+				event.accept(listener);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("SSH tunnel listener {} failed", listener, ex);
+			}
+		}
+	}
+
+	private static void shutdown(ExecutorService executor) {
+		if (executor == null) {
+			return;
+		}
+		executor.shutdownNow();
+		try {
+			if (!executor.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn("SSH tunnel threads did not stop within {} ms", STOP_WAIT.toMillis());
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static ThreadFactory daemonThreads(String prefix) {
+		AtomicInteger counter = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+}

@@ -1,0 +1,129 @@
+package io.github.sshtunnel.core;
+
+/**
+ * A failure of the SSH tunnel, typed by {@link Reason} so that start-up reports, health
+ * and logs all say the same thing without parsing messages. The message describes what
+ * happened; {@link #getAction()} says what to change. Neither ever holds a secret.
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+public class SshTunnelException extends RuntimeException {
+
+	private final Reason reason;
+
+	private final String action;
+
+	/**
+	 * Create a new exception.
+	 * @param reason the reason
+	 * @param message what happened
+	 * @param action what to change, naming the property to fix
+	 * @param cause the underlying cause, or {@code null}
+	 */
+	public SshTunnelException(Reason reason, String message, String action, Throwable cause) {
+		super(message, cause);
+		this.reason = reason;
+		this.action = action;
+	}
+
+	/**
+	 * Create a new exception.
+	 * @param reason the reason
+	 * @param message what happened
+	 * @param action what to change, naming the property to fix
+	 */
+	public SshTunnelException(Reason reason, String message, String action) {
+		this(reason, message, action, null);
+	}
+
+	/**
+	 * Return why the tunnel failed.
+	 * @return the reason
+	 */
+	public Reason getReason() {
+		return this.reason;
+	}
+
+	/**
+	 * Return what the user should change, naming the property to fix.
+	 * @return the action
+	 */
+	public String getAction() {
+		return this.action;
+	}
+
+	/**
+	 * Why the tunnel failed.
+	 */
+	public enum Reason {
+
+		/**
+		 * A property has a missing or invalid value.
+		 */
+		INVALID_CONFIGURATION,
+
+		/**
+		 * The SSH server could not be reached (refused, unknown host, no route).
+		 */
+		CONNECT_FAILED,
+
+		/**
+		 * Connecting, exchanging keys or authenticating took longer than the connect
+		 * timeout.
+		 */
+		CONNECT_TIMEOUT,
+
+		/**
+		 * The SSH server refused every authentication method offered.
+		 */
+		AUTHENTICATION_FAILED,
+
+		/**
+		 * The server's host key is not known.
+		 */
+		HOST_KEY_UNKNOWN,
+
+		/**
+		 * The server's host key differs from the known or pinned one: possibly a
+		 * man-in-the-middle attack.
+		 */
+		HOST_KEY_CHANGED,
+
+		/**
+		 * The server's host key is marked {@code @revoked} in known_hosts.
+		 */
+		HOST_KEY_REVOKED,
+
+		/**
+		 * The known_hosts file cannot be read or written.
+		 */
+		KNOWN_HOSTS_UNREADABLE,
+
+		/**
+		 * The private key file is missing or unreadable.
+		 */
+		KEY_UNREADABLE,
+
+		/**
+		 * The private key cannot be decoded: wrong or missing passphrase, or not a key.
+		 */
+		KEY_INVALID,
+
+		/**
+		 * A local port of a forward is already in use.
+		 */
+		LOCAL_PORT_IN_USE,
+
+		/**
+		 * The SSH session was lost.
+		 */
+		SESSION_LOST,
+
+		/**
+		 * Anything else the SSH layer reported.
+		 */
+		SSH_ERROR
+
+	}
+
+}

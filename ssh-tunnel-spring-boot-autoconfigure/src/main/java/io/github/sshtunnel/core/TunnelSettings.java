@@ -1,0 +1,342 @@
+package io.github.sshtunnel.core;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Immutable settings of one {@link SshTunnel}: the SSH server, how to log in, how to
+ * check its host key, the forwards, and the keepalive and reconnect policy. Build with
+ * {@link #builder(String)}. {@link #toString()} never shows a secret.
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+public final class TunnelSettings {
+
+	private final String host;
+
+	private final int port;
+
+	private final String username;
+
+	private final String password;
+
+	private final PrivateKeySource privateKey;
+
+	private final String privateKeyPassphrase;
+
+	private final Path knownHosts;
+
+	private final String hostKey;
+
+	private final HostKeyChecking hostKeyChecking;
+
+	private final Duration connectTimeout;
+
+	private final List<ForwardSettings> forwards;
+
+	private final Duration keepaliveInterval;
+
+	private final int keepaliveCountMax;
+
+	private final boolean reconnectEnabled;
+
+	private final Duration reconnectInitialDelay;
+
+	private final Duration reconnectMaxDelay;
+
+	private final boolean failFast;
+
+	private TunnelSettings(Builder builder) {
+		this.host = builder.host;
+		this.port = builder.port;
+		this.username = builder.username;
+		this.password = builder.password;
+		this.privateKey = builder.privateKey;
+		this.privateKeyPassphrase = builder.privateKeyPassphrase;
+		this.knownHosts = builder.knownHosts;
+		this.hostKey = builder.hostKey;
+		this.hostKeyChecking = builder.hostKeyChecking;
+		this.connectTimeout = builder.connectTimeout;
+		this.forwards = List.copyOf(builder.forwards);
+		this.keepaliveInterval = builder.keepaliveInterval;
+		this.keepaliveCountMax = builder.keepaliveCountMax;
+		this.reconnectEnabled = builder.reconnectEnabled;
+		this.reconnectInitialDelay = builder.reconnectInitialDelay;
+		this.reconnectMaxDelay = builder.reconnectMaxDelay;
+		this.failFast = builder.failFast;
+	}
+
+	/**
+	 * Start building settings for a tunnel to the given SSH server.
+	 * @param host the SSH server host
+	 * @return a builder
+	 */
+	public static Builder builder(String host) {
+		return new Builder(host);
+	}
+
+	public String getHost() {
+		return this.host;
+	}
+
+	public int getPort() {
+		return this.port;
+	}
+
+	public String getUsername() {
+		return this.username;
+	}
+
+	public String getPassword() {
+		return this.password;
+	}
+
+	public PrivateKeySource getPrivateKey() {
+		return this.privateKey;
+	}
+
+	public String getPrivateKeyPassphrase() {
+		return this.privateKeyPassphrase;
+	}
+
+	public Path getKnownHosts() {
+		return this.knownHosts;
+	}
+
+	public String getHostKey() {
+		return this.hostKey;
+	}
+
+	public HostKeyChecking getHostKeyChecking() {
+		return this.hostKeyChecking;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public List<ForwardSettings> getForwards() {
+		return this.forwards;
+	}
+
+	public Duration getKeepaliveInterval() {
+		return this.keepaliveInterval;
+	}
+
+	public int getKeepaliveCountMax() {
+		return this.keepaliveCountMax;
+	}
+
+	public boolean isReconnectEnabled() {
+		return this.reconnectEnabled;
+	}
+
+	public Duration getReconnectInitialDelay() {
+		return this.reconnectInitialDelay;
+	}
+
+	public Duration getReconnectMaxDelay() {
+		return this.reconnectMaxDelay;
+	}
+
+	public boolean isFailFast() {
+		return this.failFast;
+	}
+
+	/**
+	 * Return the SSH server as OpenSSH names it in known_hosts and messages: {@code host}
+	 * on port 22, {@code [host]:port} otherwise.
+	 * @return the display name of the server
+	 */
+	public String getServerDisplayName() {
+		return (this.port == 22) ? this.host : "[" + this.host + "]:" + this.port;
+	}
+
+	@Override
+	public String toString() {
+		return "TunnelSettings[" + this.username + "@" + this.host + ":" + this.port + ", password="
+				+ ((this.password != null) ? "******" : "none") + ", privateKey="
+				+ ((this.privateKey != null) ? this.privateKey.description() : "none") + ", hostKeyChecking="
+				+ this.hostKeyChecking + ", forwards=" + this.forwards + "]";
+	}
+
+	/**
+	 * Builder of {@link TunnelSettings}. {@link #build()} validates every value and names
+	 * the {@code ssh.tunnel.*} property to fix.
+	 */
+	public static final class Builder {
+
+		private final String host;
+
+		private int port = 22;
+
+		private String username = System.getProperty("user.name");
+
+		private String password;
+
+		private PrivateKeySource privateKey;
+
+		private String privateKeyPassphrase;
+
+		private Path knownHosts = Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
+
+		private String hostKey;
+
+		private HostKeyChecking hostKeyChecking = HostKeyChecking.YES;
+
+		private Duration connectTimeout = Duration.ofSeconds(10);
+
+		private final List<ForwardSettings> forwards = new ArrayList<>();
+
+		private Duration keepaliveInterval = Duration.ofSeconds(15);
+
+		private int keepaliveCountMax = 3;
+
+		private boolean reconnectEnabled = true;
+
+		private Duration reconnectInitialDelay = Duration.ofSeconds(1);
+
+		private Duration reconnectMaxDelay = Duration.ofSeconds(30);
+
+		private boolean failFast = true;
+
+		private Builder(String host) {
+			this.host = host;
+		}
+
+		public Builder port(int port) {
+			this.port = port;
+			return this;
+		}
+
+		public Builder username(String username) {
+			this.username = username;
+			return this;
+		}
+
+		public Builder password(String password) {
+			this.password = password;
+			return this;
+		}
+
+		public Builder privateKey(PrivateKeySource privateKey) {
+			this.privateKey = privateKey;
+			return this;
+		}
+
+		public Builder privateKeyPassphrase(String privateKeyPassphrase) {
+			this.privateKeyPassphrase = privateKeyPassphrase;
+			return this;
+		}
+
+		public Builder knownHosts(Path knownHosts) {
+			this.knownHosts = knownHosts;
+			return this;
+		}
+
+		public Builder hostKey(String hostKey) {
+			this.hostKey = hostKey;
+			return this;
+		}
+
+		public Builder hostKeyChecking(HostKeyChecking hostKeyChecking) {
+			this.hostKeyChecking = hostKeyChecking;
+			return this;
+		}
+
+		public Builder connectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+			return this;
+		}
+
+		public Builder forward(ForwardSettings forward) {
+			this.forwards.add(forward);
+			return this;
+		}
+
+		public Builder keepalive(Duration interval, int countMax) {
+			this.keepaliveInterval = interval;
+			this.keepaliveCountMax = countMax;
+			return this;
+		}
+
+		public Builder reconnect(boolean enabled, Duration initialDelay, Duration maxDelay) {
+			this.reconnectEnabled = enabled;
+			this.reconnectInitialDelay = initialDelay;
+			this.reconnectMaxDelay = maxDelay;
+			return this;
+		}
+
+		public Builder failFast(boolean failFast) {
+			this.failFast = failFast;
+			return this;
+		}
+
+		/**
+		 * Validate and build the settings.
+		 * @return the settings
+		 * @throws SshTunnelException with reason
+		 * {@link SshTunnelException.Reason#INVALID_CONFIGURATION} naming the property to
+		 * fix
+		 */
+		public TunnelSettings build() {
+			require(this.host != null && !this.host.isBlank(), "ssh.tunnel.host", "must not be empty");
+			requirePort(this.port, "ssh.tunnel.port", false);
+			require(this.username != null && !this.username.isBlank(), "ssh.tunnel.username", "must not be empty");
+			require(this.hostKeyChecking != null, "ssh.tunnel.strict-host-key-checking",
+					"must be one of yes, accept-new, no");
+			require(this.knownHosts != null || this.hostKey != null || this.hostKeyChecking == HostKeyChecking.NO,
+					"ssh.tunnel.known-hosts", "must be set unless ssh.tunnel.host-key is set");
+			requirePositive(this.connectTimeout, "ssh.tunnel.connect-timeout");
+			require(this.keepaliveInterval != null && !this.keepaliveInterval.isNegative(),
+					"ssh.tunnel.keepalive.interval", "must be 0 (off) or positive");
+			require(this.keepaliveCountMax >= 1, "ssh.tunnel.keepalive.count-max", "must be at least 1");
+			requirePositive(this.reconnectInitialDelay, "ssh.tunnel.reconnect.initial-delay");
+			requirePositive(this.reconnectMaxDelay, "ssh.tunnel.reconnect.max-delay");
+			require(this.reconnectMaxDelay.compareTo(this.reconnectInitialDelay) >= 0, "ssh.tunnel.reconnect.max-delay",
+					"must not be shorter than ssh.tunnel.reconnect.initial-delay");
+			Set<String> names = new LinkedHashSet<>();
+			Set<String> localEndpoints = new LinkedHashSet<>();
+			for (ForwardSettings forward : this.forwards) {
+				String prefix = "ssh.tunnel.forwards." + forward.name();
+				require(forward.name() != null && !forward.name().isBlank() && names.add(forward.name()),
+						"ssh.tunnel.forwards", "each forward needs a unique name");
+				require(forward.localHost() != null && !forward.localHost().isBlank(), prefix + ".local-host",
+						"must not be empty");
+				requirePort(forward.localPort(), prefix + ".local-port", true);
+				require(forward.remoteHost() != null && !forward.remoteHost().isBlank(), prefix + ".remote-host",
+						"must not be empty");
+				requirePort(forward.remotePort(), prefix + ".remote-port", false);
+				if (forward.localPort() != 0) {
+					require(localEndpoints.add(forward.localHost() + ":" + forward.localPort()), prefix + ".local-port",
+							"is used by another forward");
+				}
+			}
+			return new TunnelSettings(this);
+		}
+
+		private static void requirePort(int port, String property, boolean zeroAllowed) {
+			int min = zeroAllowed ? 0 : 1;
+			require(port >= min && port <= 65535, property, "must be between " + min + " and 65535 but was " + port
+					+ (zeroAllowed ? " (0 picks a free port)" : ""));
+		}
+
+		private static void requirePositive(Duration duration, String property) {
+			require(duration != null && !duration.isNegative() && !duration.isZero(), property, "must be positive");
+		}
+
+		private static void require(boolean condition, String property, String problem) {
+			if (!condition) {
+				throw new SshTunnelException(SshTunnelException.Reason.INVALID_CONFIGURATION,
+						"Invalid SSH tunnel configuration: " + property + " " + problem + ".",
+						"Set " + property + " to a valid value.");
+			}
+		}
+
+	}
+
+}

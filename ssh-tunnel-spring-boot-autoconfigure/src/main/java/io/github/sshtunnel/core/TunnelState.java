@@ -1,0 +1,45 @@
+package io.github.sshtunnel.core;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An immutable snapshot of a tunnel, the one source of truth that health, metrics and
+ * logs read. Holds no secret.
+ *
+ * @param host the SSH server host
+ * @param port the SSH server port
+ * @param username the login name
+ * @param status the session state
+ * @param hostKeyFingerprint the SHA-256 fingerprint of the server's host key, once seen
+ * @param connectedSince when the current session was authenticated, or {@code null}
+ * @param reconnects sessions re-established after a loss
+ * @param lastError the message of the last failure, or {@code null}
+ * @param forwards the forwards
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+public record TunnelState(String host, int port, String username, SessionStatus status, String hostKeyFingerprint,
+		Instant connectedSince, long reconnects, String lastError, List<ForwardState> forwards) {
+
+	/**
+	 * Whether the session is open and authenticated and every forward is bound.
+	 * @return whether the tunnel is usable
+	 */
+	public boolean isUp() {
+		return this.status == SessionStatus.CONNECTED && this.forwards.stream().allMatch(ForwardState::isBound);
+	}
+
+	/**
+	 * Return the forward of the given name.
+	 * @param name the name of the forward
+	 * @return the forward state
+	 * @throws IllegalArgumentException if there is no such forward
+	 */
+	public ForwardState forward(String name) {
+		return this.forwards.stream()
+			.filter((forward) -> forward.name().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("No forward named '" + name + "'"));
+	}
+
+}
