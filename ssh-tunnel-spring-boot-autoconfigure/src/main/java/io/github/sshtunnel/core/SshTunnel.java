@@ -67,6 +67,8 @@ public final class SshTunnel implements AutoCloseable {
 
 	private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
+	private static final Duration GRACEFUL_CLOSE_WAIT = Duration.ofSeconds(2);
+
 	private static final List<BuiltinCiphers> CIPHERS = List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm,
 			BuiltinCiphers.aes128ctr, BuiltinCiphers.aes192ctr, BuiltinCiphers.aes256ctr,
 			BuiltinCiphers.cc20p1305_openssh);
@@ -273,7 +275,10 @@ public final class SshTunnel implements AutoCloseable {
 		this.session = null;
 		if (current != null) {
 			try {
-				current.close(true).await(STOP_WAIT);
+				// graceful first (SSH_MSG_DISCONNECT), so the server logs a clean logout
+				if (!current.close(false).await(GRACEFUL_CLOSE_WAIT)) {
+					current.close(true).await(STOP_WAIT);
+				}
 			}
 			catch (IOException ex) {
 				logger.debug("Interrupted while closing the SSH session", ex);

@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration of the SSH tunnel's Micrometer metrics.
+ */
+package io.github.sshtunnel.autoconfigure.metrics;

@@ -1,0 +1,79 @@
+package io.github.sshtunnel.health;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+import io.github.sshtunnel.core.ForwardState;
+import io.github.sshtunnel.core.SshTunnel;
+import io.github.sshtunnel.core.TunnelState;
+
+/**
+ * {@link org.springframework.boot.health.contributor.HealthIndicator} of an
+ * {@link SshTunnel}: {@code UP} when the SSH session is open and authenticated and every
+ * forward is bound, {@code DOWN} with the reason otherwise. Details never hold a secret.
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+public class SshTunnelHealthIndicator extends AbstractHealthIndicator {
+
+	private final SshTunnel tunnel;
+
+	public SshTunnelHealthIndicator(SshTunnel tunnel) {
+		super("SSH tunnel health check failed");
+		this.tunnel = tunnel;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		TunnelState state = this.tunnel.state();
+		if (state.isUp()) {
+			builder.up();
+		}
+		else {
+			builder.down().withDetail("reason", reason(state));
+		}
+		builder.withDetail("host", state.host())
+			.withDetail("port", state.port())
+			.withDetail("username", state.username())
+			.withDetail("session", state.status().name());
+		if (state.hostKeyFingerprint() != null) {
+			builder.withDetail("hostKeyFingerprint", state.hostKeyFingerprint());
+		}
+		if (state.connectedSince() != null) {
+			builder.withDetail("connectedSince", state.connectedSince().toString());
+		}
+		builder.withDetail("reconnects", state.reconnects());
+		if (state.lastError() != null) {
+			builder.withDetail("lastError", state.lastError());
+		}
+		Map<String, Object> forwards = new LinkedHashMap<>();
+		for (ForwardState forward : state.forwards()) {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("localAddress", forward.localHost());
+			details.put("localPort", forward.localPort());
+			details.put("remoteHost", forward.remoteHost());
+			details.put("remotePort", forward.remotePort());
+			details.put("activeConnections", forward.activeConnections());
+			forwards.put(forward.name(), details);
+		}
+		builder.withDetail("forwards", forwards);
+	}
+
+	private static String reason(TunnelState state) {
+		return switch (state.status()) {
+			case CONNECTED -> "forward not bound: " + state.forwards()
+				.stream()
+				.filter((forward) -> !forward.isBound())
+				.map(ForwardState::name)
+				.toList();
+			case CONNECTING -> "SSH session is connecting";
+			case NEW -> "SSH tunnel is not open yet";
+			case CLOSED -> "SSH tunnel is closed";
+			case DISCONNECTED -> (state.lastError() != null) ? state.lastError() : "SSH session is down";
+		};
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Actuator health of the SSH tunnel.
+ */
+package io.github.sshtunnel.health;

@@ -1,0 +1,153 @@
+package io.github.sshtunnel.metrics;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import io.github.sshtunnel.core.ForwardSettings;
+import io.github.sshtunnel.core.ForwardState;
+import io.github.sshtunnel.core.SessionStatus;
+import io.github.sshtunnel.core.SshTunnel;
+import io.github.sshtunnel.core.SshTunnelException;
+import io.github.sshtunnel.core.SshTunnelListener;
+import io.github.sshtunnel.core.TunnelState;
+
+/**
+ * Micrometer meters of an {@link SshTunnel}. Counters read the tunnel's own counters when
+ * scraped ({@link FunctionCounter}), so counting costs the forwarding path nothing but an
+ * add to a {@code LongAdder}. Connect times are recorded from the tunnel's events; those
+ * that happen before the registry is bound (the first connect, at start-up) are kept and
+ * recorded on binding.
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+public class SshTunnelMetrics implements MeterBinder, SshTunnelListener {
+
+	private final Supplier<SshTunnel> tunnel;
+
+	private final List<Sample> pending = new ArrayList<>();
+
+	private final List<Timer> successTimers = new ArrayList<>();
+
+	private final List<Timer> failureTimers = new ArrayList<>();
+
+	/**
+	 * Create the meters of a tunnel that may not exist yet.
+	 * @param tunnel supplies the tunnel when the meters are bound
+	 */
+	public SshTunnelMetrics(Supplier<SshTunnel> tunnel) {
+		this.tunnel = tunnel;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		SshTunnel sshTunnel = this.tunnel.get();
+		String name = sshTunnel.settings().getHost() + ":" + sshTunnel.settings().getPort();
+		Tags tags = Tags.of("tunnel", name);
+		Gauge.builder("ssh.tunnel.session.connected", sshTunnel, SshTunnelMetrics::connected)
+			.tags(tags)
+			.description("1 while the SSH session is open and authenticated, else 0")
+			.register(registry);
+		Timer success = connectTimer(registry, tags, "success");
+		Timer failure = connectTimer(registry, tags, "failure");
+		FunctionCounter.builder("ssh.tunnel.reconnects", sshTunnel, (t) -> t.state().reconnects())
+			.tags(tags)
+			.description("SSH sessions re-established after a loss")
+			.register(registry);
+		for (ForwardSettings forward : sshTunnel.settings().getForwards()) {
+			Tags forwardTags = tags.and("forward", forward.name());
+			String forwardName = forward.name();
+			Gauge.builder("ssh.tunnel.connections.active", sshTunnel,
+					forwardValue(forwardName, ForwardState::activeConnections))
+				.tags(forwardTags)
+				.description("Connections currently carried by the forward")
+				.register(registry);
+			connectionCounter(registry, sshTunnel, forwardTags, forwardName, "success",
+					ForwardState::openedConnections);
+			connectionCounter(registry, sshTunnel, forwardTags, forwardName, "failure",
+					ForwardState::failedConnections);
+			bytesCounter(registry, sshTunnel, forwardTags, forwardName, "outbound", ForwardState::bytesOutbound);
+			bytesCounter(registry, sshTunnel, forwardTags, forwardName, "inbound", ForwardState::bytesInbound);
+		}
+		synchronized (this.pending) {
+			this.successTimers.add(success);
+			this.failureTimers.add(failure);
+			for (Sample sample : this.pending) {
+				(sample.success ? success : failure).record(sample.nanos, TimeUnit.NANOSECONDS);
+			}
+		}
+	}
+
+	private static Timer connectTimer(MeterRegistry registry, Tags tags, String outcome) {
+		return Timer.builder("ssh.tunnel.session.connect")
+			.tags(tags.and(Tag.of("outcome", outcome)))
+			.description("Time to connect, exchange keys and authenticate")
+			.register(registry);
+	}
+
+	private static void connectionCounter(MeterRegistry registry, SshTunnel tunnel, Tags tags, String forward,
+			String outcome, ToDoubleFunction<ForwardState> value) {
+		FunctionCounter.builder("ssh.tunnel.connections", tunnel, forwardValue(forward, value))
+			.tags(tags.and("outcome", outcome))
+			.description("Forwarded connections opened (failure: the session was down, or the SSH server or "
+					+ "target refused)")
+			.register(registry);
+	}
+
+	private static void bytesCounter(MeterRegistry registry, SshTunnel tunnel, Tags tags, String forward,
+			String direction, ToDoubleFunction<ForwardState> value) {
+		FunctionCounter.builder("ssh.tunnel.bytes", tunnel, forwardValue(forward, value))
+			.tags(tags.and("direction", direction))
+			.baseUnit("bytes")
+			.description("Bytes carried by the forward (outbound: application to remote)")
+			.register(registry);
+	}
+
+	private static ToDoubleFunction<SshTunnel> forwardValue(String forward, ToDoubleFunction<ForwardState> value) {
+		return (tunnel) -> value.applyAsDouble(tunnel.state().forward(forward));
+	}
+
+	private static double connected(SshTunnel tunnel) {
+		return (tunnel.state().status() == SessionStatus.CONNECTED) ? 1 : 0;
+	}
+
+	@Override
+	public void connected(TunnelState state, boolean reconnect, long duration) {
+		record(true, duration);
+	}
+
+	@Override
+	public void connectFailed(SshTunnelException cause, long duration) {
+		record(false, duration);
+	}
+
+	private void record(boolean success, long nanos) {
+		synchronized (this.pending) {
+			List<Timer> timers = success ? this.successTimers : this.failureTimers;
+			if (timers.isEmpty()) {
+				if (this.pending.size() < 1000) {
+					this.pending.add(new Sample(success, nanos));
+				}
+				return;
+			}
+			for (Timer timer : timers) {
+				timer.record(Duration.ofNanos(nanos));
+			}
+		}
+	}
+
+	private record Sample(boolean success, long nanos) {
+	}
+
+}

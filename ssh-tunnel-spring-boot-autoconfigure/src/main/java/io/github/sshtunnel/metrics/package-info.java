@@ -1,0 +1,4 @@
+/**
+ * Micrometer metrics of the SSH tunnel.
+ */
+package io.github.sshtunnel.metrics;
