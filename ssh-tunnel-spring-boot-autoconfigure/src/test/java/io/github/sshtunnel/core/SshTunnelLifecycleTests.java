@@ -1,0 +1,262 @@
+package io.github.sshtunnel.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.sshtunnel.core.SshTunnelException.Reason;
+import io.github.sshtunnel.testsupport.TestSshServer;
+import io.github.sshtunnel.testsupport.TestTcpServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for opening, failing, losing, regaining and closing a tunnel.
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+class SshTunnelLifecycleTests {
+
+	private final TestTcpServer target = TestTcpServer.echo();
+
+	private final TestSshServer server = TestSshServer.withPassword("alice", "secret");
+
+	@AfterEach
+	void stop() {
+		this.server.close();
+		this.target.close();
+	}
+
+	@Test
+	void unreachableServerFailsFastNamingTheProperties() throws IOException {
+		int closedPort = freePort();
+		long start = System.nanoTime();
+		assertThatExceptionOfType(SshTunnelException.class)
+			.isThrownBy(() -> new SshTunnel(settings(closedPort).build()).open())
+			.satisfies((ex) -> {
+				assertThat(ex.getReason()).isEqualTo(Reason.CONNECT_FAILED);
+				assertThat(ex.getMessage()).contains("[127.0.0.1]:" + closedPort);
+				assertThat(ex.getAction()).contains("ssh.tunnel.host").contains("ssh.tunnel.port");
+			});
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		assertNoTunnelThreads();
+	}
+
+	@Test
+	void silentServerTimesOutWithinTheConnectTimeout() throws IOException {
+		try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+			long start = System.nanoTime();
+			assertThatExceptionOfType(SshTunnelException.class)
+				.isThrownBy(() -> new SshTunnel(
+						settings(silent.getLocalPort()).connectTimeout(Duration.ofMillis(800)).build())
+					.open())
+				.satisfies((ex) -> {
+					assertThat(ex.getReason()).isEqualTo(Reason.CONNECT_TIMEOUT);
+					assertThat(ex.getMessage()).contains("Timed out after 800 ms");
+					assertThat(ex.getAction()).contains("ssh.tunnel.connect-timeout");
+				});
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		}
+	}
+
+	@Test
+	void localPortInUseIsReportedNamingTheProperty() throws IOException {
+		this.server.start();
+		try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+			TunnelSettings settings = settings(this.server.port())
+				.forward(new ForwardSettings("db", "127.0.0.1", busy.getLocalPort(), "127.0.0.1", 5432))
+				.build();
+			assertThatExceptionOfType(SshTunnelException.class)
+				.isThrownBy(() -> new SshTunnel(settings).open())
+				.satisfies((ex) -> {
+					assertThat(ex.getReason()).isEqualTo(Reason.LOCAL_PORT_IN_USE);
+					assertThat(ex.getMessage()).contains("Local port " + busy.getLocalPort())
+						.contains("already in use");
+					assertThat(ex.getAction()).contains("ssh.tunnel.forwards.db.local-port");
+				});
+		}
+		assertThat(this.server.activeSessions()).isZero();
+	}
+
+	@Test
+	void closeDropsConnectionsFreesPortsAndStopsThreads() throws Exception {
+		this.server.start();
+		SshTunnel tunnel = new SshTunnel(echoSettings().build()).open();
+		int port = tunnel.localPort("echo");
+		try (Socket open = connect(port)) {
+			open.getOutputStream().write(1);
+			assertThat(open.getInputStream().read()).isEqualTo(1);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> tunnel.state().forward("echo").activeConnections() == 1);
+			long start = System.nanoTime();
+			tunnel.close();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+			assertThat(open.getInputStream().read()).isEqualTo(-1);
+		}
+		assertThat(tunnel.state().status()).isEqualTo(SessionStatus.CLOSED);
+		try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+			assertThat(again.getLocalPort()).isEqualTo(port);
+		}
+		assertNoTunnelThreads();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.server.activeSessions() == 0);
+	}
+
+	@Test
+	void refusedTargetClosesTheLocalConnectionAndCountsAFailure() throws Exception {
+		this.server.start();
+		int closedPort = freePort();
+		List<String> failures = new CopyOnWriteArrayList<>();
+		TunnelSettings settings = settings(this.server.port())
+			.forward(new ForwardSettings("db", "127.0.0.1", 0, "127.0.0.1", closedPort))
+			.build();
+		try (SshTunnel tunnel = new SshTunnel(settings)) {
+			tunnel.addListener(new SshTunnelListener() {
+
+				@Override
+				public void connectionFailed(String forward, Exception cause) {
+					failures.add(forward);
+				}
+
+			});
+			tunnel.open();
+			try (Socket socket = connect(tunnel.localPort("db"))) {
+				assertThat(socket.getInputStream().read()).isEqualTo(-1);
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> tunnel.state().forward("db").failedConnections() == 1);
+			assertThat(tunnel.state().forward("db").openedConnections()).isZero();
+			assertThat(failures).containsExactly("db");
+			assertThat(tunnel.state().isUp()).isTrue();
+		}
+	}
+
+	@Test
+	void forwardingRefusedByTheServerCountsAFailure() throws Exception {
+		this.server.refuseForwarding().start();
+		try (SshTunnel tunnel = new SshTunnel(echoSettings().build()).open()) {
+			try (Socket socket = connect(tunnel.localPort("echo"))) {
+				assertThat(socket.getInputStream().read()).isEqualTo(-1);
+			}
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> tunnel.state().forward("echo").failedConnections() == 1);
+		}
+	}
+
+	@Test
+	void reconnectsOnTheSameLocalPortAfterTheServerComesBack() throws Exception {
+		this.server.start();
+		TunnelSettings settings = echoSettings().keepalive(Duration.ofMillis(500), 2)
+			.reconnect(true, Duration.ofMillis(200), Duration.ofSeconds(1))
+			.build();
+		try (SshTunnel tunnel = new SshTunnel(settings).open()) {
+			int port = tunnel.localPort("echo");
+			assertThat(TestTcpServer.exchange(port, "before")).isEqualTo("before");
+			this.server.stop();
+			await().atMost(Duration.ofSeconds(10)).until(() -> !tunnel.state().isUp());
+			this.server.start();
+			await().atMost(Duration.ofSeconds(15)).until(() -> tunnel.state().isUp());
+			assertThat(tunnel.state().reconnects()).isEqualTo(1);
+			assertThat(tunnel.localPort("echo")).isEqualTo(port);
+			assertThat(TestTcpServer.exchange(port, "after")).isEqualTo("after");
+		}
+	}
+
+	@Test
+	void whileTheSessionIsDownNewConnectionsFailAtOnce() throws Exception {
+		this.server.start();
+		TunnelSettings settings = echoSettings().reconnect(false, Duration.ofSeconds(1), Duration.ofSeconds(1))
+			.build();
+		try (SshTunnel tunnel = new SshTunnel(settings).open()) {
+			this.server.stop();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> tunnel.state().status() == SessionStatus.DISCONNECTED);
+			assertThat(tunnel.state().lastError()).contains("was lost");
+			long start = System.nanoTime();
+			try (Socket socket = connect(tunnel.localPort("echo"))) {
+				socket.setSoTimeout(5000);
+				InputStream in = socket.getInputStream();
+				assertThat(in.read()).isEqualTo(-1);
+			}
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+		}
+	}
+
+	@Test
+	void withoutFailFastOpensWhileTheServerIsDownAndConnectsLater() throws Exception {
+		this.server.start();
+		this.server.stop();
+		TunnelSettings settings = echoSettings().failFast(false)
+			.reconnect(true, Duration.ofMillis(200), Duration.ofSeconds(1))
+			.build();
+		try (SshTunnel tunnel = new SshTunnel(settings).open()) {
+			assertThat(tunnel.state().status()).isEqualTo(SessionStatus.DISCONNECTED);
+			assertThat(tunnel.state().lastError()).contains("Could not connect");
+			int port = tunnel.localPort("echo");
+			assertThat(port).isPositive();
+			this.server.start();
+			await().atMost(Duration.ofSeconds(10)).until(() -> tunnel.state().isUp());
+			assertThat(tunnel.localPort("echo")).isEqualTo(port);
+			assertThat(tunnel.state().reconnects()).isZero();
+			assertThat(TestTcpServer.exchange(port, "late")).isEqualTo("late");
+		}
+	}
+
+	@Test
+	void closeDuringBackOffIsPrompt() throws Exception {
+		int closedPort = freePort();
+		TunnelSettings settings = settings(closedPort).failFast(false)
+			.reconnect(true, Duration.ofSeconds(20), Duration.ofSeconds(60))
+			.build();
+		SshTunnel tunnel = new SshTunnel(settings).open();
+		long start = System.nanoTime();
+		tunnel.close();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+		assertNoTunnelThreads();
+	}
+
+	private TunnelSettings.Builder settings(int port) {
+		return TunnelSettings.builder("127.0.0.1")
+			.port(port)
+			.username("alice")
+			.password("secret")
+			.hostKey(this.server.hostKeyFingerprint())
+			.connectTimeout(Duration.ofSeconds(3));
+	}
+
+	private TunnelSettings.Builder echoSettings() {
+		return settings(this.server.port())
+			.forward(new ForwardSettings("echo", "127.0.0.1", 0, "127.0.0.1", this.target.port()));
+	}
+
+	private static Socket connect(int port) throws IOException {
+		Socket socket = new Socket();
+		socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+		socket.setSoTimeout(10000);
+		return socket;
+	}
+
+	static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+			return socket.getLocalPort();
+		}
+	}
+
+	static void assertNoTunnelThreads() {
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+				.filteredOn(Thread::isAlive)
+				.extracting(Thread::getName)
+				.noneMatch((name) -> name.startsWith("ssh-tunnel-") || name.startsWith("sshd-SshClient")));
+	}
+
+}
