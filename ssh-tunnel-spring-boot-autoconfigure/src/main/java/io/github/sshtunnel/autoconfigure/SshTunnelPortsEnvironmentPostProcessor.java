@@ -16,7 +16,7 @@ import org.springframework.core.env.PropertySource;
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
-class SshTunnelPortsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+public class SshTunnelPortsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
 	static final String NAME = "sshTunnelPendingPorts";
 

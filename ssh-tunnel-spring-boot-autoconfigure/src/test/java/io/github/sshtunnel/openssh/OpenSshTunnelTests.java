@@ -1,0 +1,137 @@
+package io.github.sshtunnel.openssh;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.github.sshtunnel.core.ForwardSettings;
+import io.github.sshtunnel.core.PrivateKeySource;
+import io.github.sshtunnel.core.SshTunnel;
+import io.github.sshtunnel.core.SshTunnelException;
+import io.github.sshtunnel.core.TunnelSettings;
+import io.github.sshtunnel.testsupport.OpenSshServer;
+import io.github.sshtunnel.testsupport.Peers;
+import io.github.sshtunnel.testsupport.TestTcpServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests against a real OpenSSH {@code sshd} started by the test with its own config, host
+ * keys and {@code authorized_keys} on a free loopback port.
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+class OpenSshTunnelTests {
+
+	private static final Path KEYS = Path.of("src/test/resources/keys");
+
+	@TempDir
+	Path temp;
+
+	private OpenSshServer sshd;
+
+	private final TestTcpServer target = TestTcpServer.echo();
+
+	@BeforeEach
+	void startSshd() {
+		Peers.requireOpenSsh();
+		this.sshd = new OpenSshServer().authorize(KEYS.resolve("ed25519_openssh.pub"))
+			.authorize(KEYS.resolve("rsa_openssh.pub"))
+			.authorize(KEYS.resolve("ecdsa_pkcs8_encrypted.pub"))
+			.start();
+	}
+
+	@AfterEach
+	void stop() {
+		if (this.sshd != null) {
+			this.sshd.close();
+		}
+		this.target.close();
+	}
+
+	@ParameterizedTest(name = "user key {0}, known host key {1}, hashed {2}")
+	@CsvSource({ "ed25519_openssh, ed25519, true", "rsa_openssh, rsa, false", "ed25519_openssh, ecdsa, true",
+			"rsa_openssh, ed25519, false", "ecdsa_pkcs8_encrypted, rsa, true" })
+	void forwardsWithUserKeyAndKnownHostKey(String userKey, String hostKeyType, boolean hashed) throws Exception {
+		Path knownHosts = this.sshd.writeKnownHosts(this.temp.resolve("known_hosts"), hostKeyType, hashed);
+		TunnelSettings.Builder settings = settings(userKey).knownHosts(knownHosts);
+		if (userKey.endsWith("_encrypted")) {
+			settings.privateKeyPassphrase("test-passphrase");
+		}
+		try (SshTunnel tunnel = new SshTunnel(settings.build()).open()) {
+			assertThat(tunnel.state().isUp()).as(this.sshd.log()).isTrue();
+			assertThat(tunnel.state().hostKeyFingerprint()).isEqualTo(fingerprint(hostKeyType));
+			assertThat(TestTcpServer.exchange(tunnel.localPort("echo"), "through OpenSSH"))
+				.isEqualTo("through OpenSSH");
+		}
+	}
+
+	@Test
+	void refusesChangedHostKey() {
+		Path knownHosts = this.sshd.writeKnownHosts(this.temp.resolve("known_hosts"), "ed25519", true);
+		this.sshd.kill();
+		this.sshd.replaceHostKeys();
+		this.sshd.start();
+		assertThatExceptionOfType(SshTunnelException.class)
+			.isThrownBy(() -> new SshTunnel(settings("ed25519_openssh").knownHosts(knownHosts).build()).open())
+			.satisfies((ex) -> {
+				assertThat(ex.getReason()).isEqualTo(SshTunnelException.Reason.HOST_KEY_CHANGED);
+				assertThat(ex.getMessage()).contains("man-in-the-middle");
+			});
+	}
+
+	@Test
+	void refusesKeyThatIsNotAuthorized() {
+		Path knownHosts = this.sshd.writeKnownHosts(this.temp.resolve("known_hosts"), "ed25519", false);
+		assertThatExceptionOfType(SshTunnelException.class)
+			.isThrownBy(() -> new SshTunnel(settings("ecdsa_openssh").knownHosts(knownHosts).build()).open())
+			.satisfies((ex) -> assertThat(ex.getReason())
+				.isEqualTo(SshTunnelException.Reason.AUTHENTICATION_FAILED));
+	}
+
+	@Test
+	void recoversAfterSshdIsKilledAndRestarted() throws Exception {
+		Path knownHosts = this.sshd.writeKnownHosts(this.temp.resolve("known_hosts"), "ed25519", false);
+		TunnelSettings settings = settings("ed25519_openssh").knownHosts(knownHosts)
+			.keepalive(Duration.ofMillis(500), 2)
+			.reconnect(true, Duration.ofMillis(200), Duration.ofSeconds(1))
+			.build();
+		try (SshTunnel tunnel = new SshTunnel(settings).open()) {
+			int port = tunnel.localPort("echo");
+			assertThat(TestTcpServer.exchange(port, "before")).isEqualTo("before");
+			this.sshd.kill();
+			await().atMost(Duration.ofSeconds(10)).until(() -> !tunnel.state().isUp());
+			this.sshd.start();
+			await().atMost(Duration.ofSeconds(15)).until(() -> tunnel.state().isUp());
+			assertThat(tunnel.localPort("echo")).isEqualTo(port);
+			assertThat(tunnel.state().reconnects()).isEqualTo(1);
+			assertThat(TestTcpServer.exchange(port, "after")).isEqualTo("after");
+		}
+	}
+
+	private TunnelSettings.Builder settings(String userKey) {
+		return TunnelSettings.builder("127.0.0.1")
+			.port(this.sshd.port())
+			.username(this.sshd.user())
+			.privateKey(PrivateKeySource.ofPath(KEYS.resolve(userKey)))
+			.connectTimeout(Duration.ofSeconds(10))
+			.forward(new ForwardSettings("echo", "127.0.0.1", 0, "127.0.0.1", this.target.port()));
+	}
+
+	private String fingerprint(String hostKeyType) throws Exception {
+		String line = this.sshd.hostKeyLine(hostKeyType);
+		return org.apache.sshd.common.config.keys.KeyUtils.getFingerPrint(
+				org.apache.sshd.common.digest.BuiltinDigests.sha256,
+				org.apache.sshd.common.config.keys.AuthorizedKeyEntry.parseAuthorizedKeyEntry(line)
+					.resolvePublicKey(null, org.apache.sshd.common.config.keys.PublicKeyEntryResolver.FAILING));
+	}
+
+}
