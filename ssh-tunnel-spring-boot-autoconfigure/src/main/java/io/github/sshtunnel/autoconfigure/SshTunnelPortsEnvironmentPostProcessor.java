@@ -7,12 +7,12 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
 
 /**
- * Lets {@code ${local.ssh.tunnel.forwards.<name>.port}} resolve before the tunnel is open,
- * for the conditions that only check whether a property such as {@code spring.flyway.url}
- * is set. Until the tunnel publishes the real port (in a property source that takes
- * precedence), the placeholder resolves to the configured {@code local-port}, {@code 0}
- * when a free port is to be picked. Nothing binds such a URL before the tunnel is open:
- * every bean that does depends on the tunnel.
+ * Lets {@code ${local.ssh.tunnel.forwards.<name>.port}} resolve before the tunnel is
+ * open, for the conditions that only check whether a property such as
+ * {@code spring.flyway.url} is set. Until the tunnel publishes the real port (in a
+ * property source that takes precedence), the placeholder resolves to the configured
+ * {@code local-port}, {@code 0} when a free port is to be picked. Nothing binds such a
+ * URL before the tunnel is open: every bean that does depends on the tunnel.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */

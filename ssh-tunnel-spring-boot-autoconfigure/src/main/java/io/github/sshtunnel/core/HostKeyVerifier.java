@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
@@ -37,8 +38,6 @@ import io.github.sshtunnel.core.SshTunnelException.Reason;
  */
 final class HostKeyVerifier implements ServerKeyVerifier {
 
-	static final AttributeKey<SshTunnelException> REJECTION = new AttributeKey<>();
-
 	static final AttributeKey<String> FINGERPRINT = new AttributeKey<>();
 
 	private static final Logger logger = LoggerFactory.getLogger(HostKeyVerifier.class);
@@ -52,6 +51,8 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 	private final String pinnedFingerprint;
 
 	private final KnownHostsServerKeyVerifier knownHosts;
+
+	private final AtomicReference<SshTunnelException> rejection = new AtomicReference<>();
 
 	HostKeyVerifier(TunnelSettings settings) {
 		this.settings = settings;
@@ -177,8 +178,24 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 	}
 
 	private boolean reject(ClientSession session, SshTunnelException rejection) {
-		session.setAttribute(REJECTION, rejection);
+		this.rejection.set(rejection);
 		return false;
+	}
+
+	/**
+	 * Forget the outcome of the previous connect attempt. Attempts of one tunnel never
+	 * overlap.
+	 */
+	void reset() {
+		this.rejection.set(null);
+	}
+
+	/**
+	 * Return why the host key of the last attempt was refused.
+	 * @return the rejection, or {@code null} if the key was not refused
+	 */
+	SshTunnelException rejection() {
+		return this.rejection.get();
 	}
 
 	static String fingerprint(PublicKey key) {
@@ -217,7 +234,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 						+ "or to the public key line of the server.");
 	}
 
-	private static final class RecordingKnownHostsVerifier extends KnownHostsServerKeyVerifier {
+	private final class RecordingKnownHostsVerifier extends KnownHostsServerKeyVerifier {
 
 		private final TunnelSettings settings;
 
@@ -241,7 +258,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 			Path file = getPath();
 			String where = Files.exists(file) ? "is not in known_hosts file " + file
 					: "cannot be checked: known_hosts file " + file + " does not exist";
-			session.setAttribute(REJECTION, new SshTunnelException(Reason.HOST_KEY_UNKNOWN,
+			HostKeyVerifier.this.rejection.set(new SshTunnelException(Reason.HOST_KEY_UNKNOWN,
 					"SSH host key of " + this.settings.getServerDisplayName() + " (" + describe(serverKey) + ") "
 							+ where,
 					"Check the fingerprint with the server's administrator, then add the key to the file (ssh-keyscan"
@@ -255,7 +272,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 		@Override
 		public boolean acceptModifiedServerKey(ClientSession session, SocketAddress remoteAddress, KnownHostEntry entry,
 				PublicKey expected, PublicKey actual) {
-			session.setAttribute(REJECTION, new SshTunnelException(Reason.HOST_KEY_CHANGED,
+			HostKeyVerifier.this.rejection.set(new SshTunnelException(Reason.HOST_KEY_CHANGED,
 					"SSH host key of " + this.settings.getServerDisplayName() + " has CHANGED: known_hosts file "
 							+ getPath() + " expects " + describe(expected) + " but the server presented "
 							+ describe(actual) + ". Someone could be eavesdropping on you right now "
@@ -268,21 +285,19 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 
 		@Override
 		protected void handleRevokedKey(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
-			session.setAttribute(REJECTION,
-					new SshTunnelException(Reason.HOST_KEY_REVOKED,
-							"SSH host key of " + this.settings.getServerDisplayName() + " (" + describe(serverKey)
-									+ ") is marked @revoked in known_hosts file " + getPath(),
-							"Do not connect to this server until its administrator has replaced the host key; "
-									+ "check ssh.tunnel.host and ssh.tunnel.known-hosts."));
+			HostKeyVerifier.this.rejection.set(new SshTunnelException(Reason.HOST_KEY_REVOKED,
+					"SSH host key of " + this.settings.getServerDisplayName() + " (" + describe(serverKey)
+							+ ") is marked @revoked in known_hosts file " + getPath(),
+					"Do not connect to this server until its administrator has replaced the host key; "
+							+ "check ssh.tunnel.host and ssh.tunnel.known-hosts."));
 		}
 
 		@Override
 		protected boolean acceptIncompleteHostKeys(ClientSession session, SocketAddress remoteAddress,
 				PublicKey serverKey, Throwable reason) {
-			session.setAttribute(REJECTION,
-					new SshTunnelException(Reason.KNOWN_HOSTS_UNREADABLE,
-							"known_hosts file " + getPath() + " could not be read: " + reason.getMessage(),
-							"Fix the file or set ssh.tunnel.known-hosts to a readable known_hosts file.", reason));
+			HostKeyVerifier.this.rejection.set(new SshTunnelException(Reason.KNOWN_HOSTS_UNREADABLE,
+					"known_hosts file " + getPath() + " could not be read: " + reason.getMessage(),
+					"Fix the file or set ssh.tunnel.known-hosts to a readable known_hosts file.", reason));
 			return false;
 		}
 

@@ -391,6 +391,7 @@ public final class SshTunnel implements AutoCloseable {
 			List<KeyPair> keys = (this.settings.getPrivateKey() != null)
 					? PrivateKeys.load(this.settings.getPrivateKey(), this.settings.getPrivateKeyPassphrase())
 					: Collections.emptyList();
+			this.hostKeyVerifier.reset();
 			this.client.setSignatureFactories(signatures(this.hostKeyVerifier.preferredKeyTypes()));
 			ConnectFuture connectFuture = this.client.connect(this.settings.getUsername(), this.settings.getHost(),
 					this.settings.getPort());
@@ -460,11 +461,9 @@ public final class SshTunnel implements AutoCloseable {
 		if (ex instanceof SshTunnelException tunnelException) {
 			return tunnelException;
 		}
-		if (failedSession != null) {
-			SshTunnelException rejection = failedSession.getAttribute(HostKeyVerifier.REJECTION);
-			if (rejection != null) {
-				return rejection;
-			}
+		SshTunnelException rejection = this.hostKeyVerifier.rejection();
+		if (rejection != null) {
+			return rejection;
 		}
 		String server = this.settings.getServerDisplayName();
 		Throwable root = rootCause(ex);

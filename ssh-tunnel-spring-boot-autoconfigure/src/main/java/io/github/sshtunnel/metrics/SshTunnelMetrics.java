@@ -68,8 +68,9 @@ public class SshTunnelMetrics implements MeterBinder, SshTunnelListener {
 		for (ForwardSettings forward : sshTunnel.settings().getForwards()) {
 			Tags forwardTags = tags.and("forward", forward.name());
 			String forwardName = forward.name();
-			Gauge.builder("ssh.tunnel.connections.active", sshTunnel,
-					forwardValue(forwardName, ForwardState::activeConnections))
+			Gauge
+				.builder("ssh.tunnel.connections.active", sshTunnel,
+						forwardValue(forwardName, ForwardState::activeConnections))
 				.tags(forwardTags)
 				.description("Connections currently carried by the forward")
 				.register(registry);

@@ -33,8 +33,10 @@ class PropertiesDocumentationTests {
 		if ("true".equals(System.getenv("DOCS_UPDATE"))) {
 			Files.writeString(DOCUMENT, generated, StandardCharsets.UTF_8);
 		}
-		assertThat(DOCUMENT).as("docs/properties.md is stale: run DOCS_UPDATE=true ./mvnw test -pl "
-				+ "ssh-tunnel-spring-boot-autoconfigure -Dtest=PropertiesDocumentationTests").exists();
+		assertThat(DOCUMENT)
+			.as("docs/properties.md is stale: run DOCS_UPDATE=true ./mvnw test -pl "
+					+ "ssh-tunnel-spring-boot-autoconfigure -Dtest=PropertiesDocumentationTests")
+			.exists();
 		assertThat(Files.readString(DOCUMENT, StandardCharsets.UTF_8))
 			.as("docs/properties.md is stale: run DOCS_UPDATE=true ./mvnw test -pl "
 					+ "ssh-tunnel-spring-boot-autoconfigure -Dtest=PropertiesDocumentationTests")
@@ -44,8 +46,7 @@ class PropertiesDocumentationTests {
 	@Test
 	void everyPropertyHasADescription() throws IOException {
 		for (Map<String, Object> property : properties()) {
-			assertThat((String) property.get("description")).as("description of %s", property.get("name"))
-				.isNotBlank();
+			assertThat((String) property.get("description")).as("description of %s", property.get("name")).isNotBlank();
 		}
 	}
 

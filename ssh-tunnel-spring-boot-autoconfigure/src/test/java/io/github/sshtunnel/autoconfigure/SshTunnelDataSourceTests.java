@@ -40,8 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for DataSources reached through the tunnel to an in-process MINA SSH server and an
- * H2 database server, both on loopback.
+ * Tests for DataSources reached through the tunnel to an in-process MINA SSH server and
+ * an H2 database server, both on loopback.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -61,8 +61,8 @@ class SshTunnelDataSourceTests {
 		this.database = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
 		this.secondDatabase = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
 		this.contextRunner = new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(SshTunnelAutoConfiguration.class,
-					DataSourceAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(SshTunnelAutoConfiguration.class, DataSourceAutoConfiguration.class))
 			.withPropertyValues("ssh.tunnel.host=127.0.0.1", "ssh.tunnel.port=" + this.sshServer.port(),
 					"ssh.tunnel.username=alice", "ssh.tunnel.password=secret",
 					"ssh.tunnel.host-key=" + this.sshServer.hostKeyFingerprint(),
@@ -79,8 +79,9 @@ class SshTunnelDataSourceTests {
 
 	@Test
 	void autoConfiguredDataSourceQueriesThroughTheTunnel() {
-		this.contextRunner.withPropertyValues(
-				"spring.datasource.url=jdbc:h2:tcp://127.0.0.1:${local.ssh.tunnel.forwards.db.port}/mem:auto")
+		this.contextRunner
+			.withPropertyValues(
+					"spring.datasource.url=jdbc:h2:tcp://127.0.0.1:${local.ssh.tunnel.forwards.db.port}/mem:auto")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				SshTunnel tunnel = context.getBean(SshTunnel.class);
@@ -150,9 +151,8 @@ class SshTunnelDataSourceTests {
 			assertThat(socket.getLocalPort()).isEqualTo(port[0]);
 		}
 		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
-				.noneMatch((thread) -> thread.isAlive() && (thread.getName().startsWith("ssh-tunnel-")
-						|| thread.getName().startsWith("sshd-SshClient"))));
+			.untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet()).noneMatch((thread) -> thread.isAlive()
+					&& (thread.getName().startsWith("ssh-tunnel-") || thread.getName().startsWith("sshd-SshClient"))));
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.sshServer.activeSessions() == 0);
 	}
 
@@ -166,7 +166,8 @@ class SshTunnelDataSourceTests {
 					"ssh.tunnel.host-key=" + this.sshServer.hostKeyFingerprint(),
 					"ssh.tunnel.forwards.db.remote-host=127.0.0.1",
 					"ssh.tunnel.forwards.db.remote-port=" + this.database.getPort(), "spring.datasource.url=" + url,
-					"spring.datasource.username=sa", "spring.flyway.url=" + url, "spring.flyway.user=sa", "spring.main.banner-mode=off")
+					"spring.datasource.username=sa", "spring.flyway.url=" + url, "spring.flyway.user=sa",
+					"spring.main.banner-mode=off")
 			.run()) {
 			SshTunnel tunnel = context.getBean(SshTunnel.class);
 			assertThat(context.getBean(Flyway.class).info().applied()).hasSize(1);
@@ -189,8 +190,7 @@ class SshTunnelDataSourceTests {
 		@Bean
 		HikariDataSource userDataSource(Environment environment) {
 			HikariDataSource dataSource = new HikariDataSource();
-			dataSource.setJdbcUrl(environment
-				.getRequiredProperty("local.ssh.tunnel.forwards.db.port", Integer.class)
+			dataSource.setJdbcUrl(environment.getRequiredProperty("local.ssh.tunnel.forwards.db.port", Integer.class)
 				.toString()
 				.transform((port) -> "jdbc:h2:tcp://127.0.0.1:" + port + "/mem:user"));
 			return dataSource;

@@ -43,8 +43,7 @@ class SshTunnelPropertiesBindingTests {
 		assertThat(bound.getReconnect().getInitialDelay()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(bound.getReconnect().getMaxDelay()).isEqualTo(Duration.ofSeconds(30));
 		TunnelSettings settings = settings(bound);
-		assertThat(settings.getKnownHosts())
-			.isEqualTo(Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"));
+		assertThat(settings.getKnownHosts()).isEqualTo(Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"));
 		assertThat(settings.getHostKeyChecking()).isEqualTo(HostKeyChecking.YES);
 	}
 
@@ -103,8 +102,7 @@ class SshTunnelPropertiesBindingTests {
 
 	@Test
 	void forwardDefaultsToLoopbackAndAFreePort() {
-		SshTunnelProperties bound = bind(
-				Map.of("ssh.tunnel.host", "h", "ssh.tunnel.forwards.db.remote-port", "5432"));
+		SshTunnelProperties bound = bind(Map.of("ssh.tunnel.host", "h", "ssh.tunnel.forwards.db.remote-port", "5432"));
 		assertThat(settings(bound).getForwards())
 			.containsExactly(new ForwardSettings("db", "127.0.0.1", 0, "localhost", 5432));
 	}
@@ -172,9 +170,8 @@ class SshTunnelPropertiesBindingTests {
 
 	@Test
 	void hostKeyPinReplacesKnownHosts() {
-		TunnelSettings settings = settings(
-				bind(Map.of("ssh.tunnel.host", "h", "ssh.tunnel.host-key", "SHA256:abc", "ssh.tunnel.known-hosts",
-						"file:/nonexistent/known_hosts")));
+		TunnelSettings settings = settings(bind(Map.of("ssh.tunnel.host", "h", "ssh.tunnel.host-key", "SHA256:abc",
+				"ssh.tunnel.known-hosts", "file:/nonexistent/known_hosts")));
 		assertThat(settings.getHostKey()).isEqualTo("SHA256:abc");
 	}
 
@@ -184,12 +181,11 @@ class SshTunnelPropertiesBindingTests {
 	}
 
 	private void assertInvalid(Map<String, String> source, String property) {
-		assertThatExceptionOfType(SshTunnelException.class).isThrownBy(() -> settings(bind(source)))
-			.satisfies((ex) -> {
-				assertThat(ex.getReason()).isEqualTo(SshTunnelException.Reason.INVALID_CONFIGURATION);
-				assertThat(ex.getMessage()).contains(property);
-				assertThat(ex.getAction()).contains(property);
-			});
+		assertThatExceptionOfType(SshTunnelException.class).isThrownBy(() -> settings(bind(source))).satisfies((ex) -> {
+			assertThat(ex.getReason()).isEqualTo(SshTunnelException.Reason.INVALID_CONFIGURATION);
+			assertThat(ex.getMessage()).contains(property);
+			assertThat(ex.getAction()).contains(property);
+		});
 	}
 
 	private static SshTunnelProperties bind(Map<String, String> source) {

@@ -41,8 +41,7 @@ class SshTunnelContainersTests {
 
 	@Container
 	@SuppressWarnings("resource")
-	static final GenericContainer<?> bastion = new GenericContainer<>("testcontainers/sshd:1.3.0")
-		.withNetwork(network)
+	static final GenericContainer<?> bastion = new GenericContainer<>("testcontainers/sshd:1.3.0").withNetwork(network)
 		.withEnv("PASSWORD", PASSWORD)
 		.withExposedPorts(22);
 

@@ -48,10 +48,10 @@ class SshTunnelAuthenticationTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "ed25519_openssh", "ed25519_openssh_encrypted", "ed25519_pkcs8",
-			"ed25519_pkcs8_encrypted", "ecdsa_openssh", "ecdsa_openssh_encrypted", "ecdsa_pkcs8",
-			"ecdsa_pkcs8_encrypted", "ecdsa_pem", "ecdsa_pem_encrypted", "rsa_openssh", "rsa_openssh_encrypted",
-			"rsa_pkcs8", "rsa_pkcs8_encrypted", "rsa_pem", "rsa_pem_encrypted" })
+	@ValueSource(strings = { "ed25519_openssh", "ed25519_openssh_encrypted", "ed25519_pkcs8", "ed25519_pkcs8_encrypted",
+			"ecdsa_openssh", "ecdsa_openssh_encrypted", "ecdsa_pkcs8", "ecdsa_pkcs8_encrypted", "ecdsa_pem",
+			"ecdsa_pem_encrypted", "rsa_openssh", "rsa_openssh_encrypted", "rsa_pkcs8", "rsa_pkcs8_encrypted",
+			"rsa_pem", "rsa_pem_encrypted" })
 	void logsInWithKey(String key) throws Exception {
 		this.server = TestSshServer.withKeysOnly("alice").authorize(KEYS.resolve(key + ".pub")).start();
 		TunnelSettings.Builder builder = settings().privateKey(PrivateKeySource.ofPath(KEYS.resolve(key)));
@@ -101,8 +101,7 @@ class SshTunnelAuthenticationTests {
 	@Test
 	void wrongPassphraseIsReportedWithoutShowingIt() {
 		this.server = TestSshServer.withKeysOnly("alice").start();
-		for (String key : new String[] { "ed25519_openssh_encrypted", "ecdsa_pkcs8_encrypted",
-				"rsa_pem_encrypted" }) {
+		for (String key : new String[] { "ed25519_openssh_encrypted", "ecdsa_pkcs8_encrypted", "rsa_pem_encrypted" }) {
 			assertThatExceptionOfType(SshTunnelException.class)
 				.isThrownBy(() -> new SshTunnel(settings().privateKey(PrivateKeySource.ofPath(KEYS.resolve(key)))
 					.privateKeyPassphrase("not-the-passphrase")
@@ -149,9 +148,9 @@ class SshTunnelAuthenticationTests {
 		this.server = TestSshServer.withKeysOnly("alice").start();
 		for (String file : new String[] { "not_a_key", "ed25519_openssh.pub" }) {
 			assertThatExceptionOfType(SshTunnelException.class)
-				.isThrownBy(() -> new SshTunnel(
-						settings().privateKey(PrivateKeySource.ofPath(KEYS.resolve(file))).build())
-					.open())
+				.isThrownBy(
+						() -> new SshTunnel(settings().privateKey(PrivateKeySource.ofPath(KEYS.resolve(file))).build())
+							.open())
 				.satisfies((ex) -> {
 					assertThat(ex.getReason()).as(file).isEqualTo(Reason.KEY_INVALID);
 					assertThat(ex.getMessage()).contains("no private key in a supported format");

@@ -77,8 +77,7 @@ class SshTunnelLifecycleTests {
 			TunnelSettings settings = settings(this.server.port())
 				.forward(new ForwardSettings("db", "127.0.0.1", busy.getLocalPort(), "127.0.0.1", 5432))
 				.build();
-			assertThatExceptionOfType(SshTunnelException.class)
-				.isThrownBy(() -> new SshTunnel(settings).open())
+			assertThatExceptionOfType(SshTunnelException.class).isThrownBy(() -> new SshTunnel(settings).open())
 				.satisfies((ex) -> {
 					assertThat(ex.getReason()).isEqualTo(Reason.LOCAL_PORT_IN_USE);
 					assertThat(ex.getMessage()).contains("Local port " + busy.getLocalPort())
@@ -97,8 +96,7 @@ class SshTunnelLifecycleTests {
 		try (Socket open = connect(port)) {
 			open.getOutputStream().write(1);
 			assertThat(open.getInputStream().read()).isEqualTo(1);
-			await().atMost(Duration.ofSeconds(5))
-				.until(() -> tunnel.state().forward("echo").activeConnections() == 1);
+			await().atMost(Duration.ofSeconds(5)).until(() -> tunnel.state().forward("echo").activeConnections() == 1);
 			long start = System.nanoTime();
 			tunnel.close();
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -147,8 +145,7 @@ class SshTunnelLifecycleTests {
 			try (Socket socket = connect(tunnel.localPort("echo"))) {
 				assertThat(socket.getInputStream().read()).isEqualTo(-1);
 			}
-			await().atMost(Duration.ofSeconds(5))
-				.until(() -> tunnel.state().forward("echo").failedConnections() == 1);
+			await().atMost(Duration.ofSeconds(5)).until(() -> tunnel.state().forward("echo").failedConnections() == 1);
 		}
 	}
 
@@ -174,12 +171,10 @@ class SshTunnelLifecycleTests {
 	@Test
 	void whileTheSessionIsDownNewConnectionsFailAtOnce() throws Exception {
 		this.server.start();
-		TunnelSettings settings = echoSettings().reconnect(false, Duration.ofSeconds(1), Duration.ofSeconds(1))
-			.build();
+		TunnelSettings settings = echoSettings().reconnect(false, Duration.ofSeconds(1), Duration.ofSeconds(1)).build();
 		try (SshTunnel tunnel = new SshTunnel(settings).open()) {
 			this.server.stop();
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> tunnel.state().status() == SessionStatus.DISCONNECTED);
+			await().atMost(Duration.ofSeconds(10)).until(() -> tunnel.state().status() == SessionStatus.DISCONNECTED);
 			assertThat(tunnel.state().lastError()).contains("was lost");
 			long start = System.nanoTime();
 			try (Socket socket = connect(tunnel.localPort("echo"))) {
@@ -253,8 +248,7 @@ class SshTunnelLifecycleTests {
 
 	static void assertNoTunnelThreads() {
 		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
-				.filteredOn(Thread::isAlive)
+			.untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet()).filteredOn(Thread::isAlive)
 				.extracting(Thread::getName)
 				.noneMatch((name) -> name.startsWith("ssh-tunnel-") || name.startsWith("sshd-SshClient")));
 	}

@@ -52,11 +52,12 @@ class OpenSshDatabaseTests {
 		this.sshd = new OpenSshServer().authorize(KEYS.resolve("ed25519_openssh.pub")).start();
 		Path knownHosts = this.sshd.writeKnownHosts(this.temp.resolve("known_hosts"), "ed25519", true);
 		this.contextRunner = new ApplicationContextRunner()
-			// as SpringApplication would: lets conditions resolve the tunnel's port placeholders
+			// as SpringApplication would: lets conditions resolve the tunnel's port
+			// placeholders
 			.withInitializer((context) -> new SshTunnelPortsEnvironmentPostProcessor()
 				.postProcessEnvironment(context.getEnvironment(), new SpringApplication()))
-			.withConfiguration(AutoConfigurations.of(SshTunnelAutoConfiguration.class,
-					DataSourceAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(SshTunnelAutoConfiguration.class, DataSourceAutoConfiguration.class))
 			.withPropertyValues("ssh.tunnel.host=127.0.0.1", "ssh.tunnel.port=" + this.sshd.port(),
 					"ssh.tunnel.username=" + this.sshd.user(),
 					"ssh.tunnel.private-key=file:" + KEYS.resolve("ed25519_openssh").toAbsolutePath(),
@@ -113,10 +114,11 @@ class OpenSshDatabaseTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				ConnectionFactory factory = context.getBean(ConnectionFactory.class);
-				Integer port = Mono.usingWhen(Mono.from(factory.create()),
-						(connection) -> Mono.from(connection.createStatement("select inet_server_port()").execute())
-							.flatMap((result) -> Mono.from(result.map((row, meta) -> row.get(0, Integer.class)))),
-						(connection) -> connection.close())
+				Integer port = Mono
+					.usingWhen(Mono.from(factory.create()),
+							(connection) -> Mono.from(connection.createStatement("select inet_server_port()").execute())
+								.flatMap((result) -> Mono.from(result.map((row, meta) -> row.get(0, Integer.class)))),
+							(connection) -> connection.close())
 					.block(Duration.ofSeconds(30));
 				assertThat(port).isEqualTo(5432);
 			});

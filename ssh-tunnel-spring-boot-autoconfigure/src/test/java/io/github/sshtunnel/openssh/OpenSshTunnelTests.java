@@ -93,8 +93,7 @@ class OpenSshTunnelTests {
 		Path knownHosts = this.sshd.writeKnownHosts(this.temp.resolve("known_hosts"), "ed25519", false);
 		assertThatExceptionOfType(SshTunnelException.class)
 			.isThrownBy(() -> new SshTunnel(settings("ecdsa_openssh").knownHosts(knownHosts).build()).open())
-			.satisfies((ex) -> assertThat(ex.getReason())
-				.isEqualTo(SshTunnelException.Reason.AUTHENTICATION_FAILED));
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(SshTunnelException.Reason.AUTHENTICATION_FAILED));
 	}
 
 	@Test

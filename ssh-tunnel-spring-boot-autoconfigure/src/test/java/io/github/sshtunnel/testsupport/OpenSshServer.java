@@ -37,7 +37,8 @@ public final class OpenSshServer implements AutoCloseable {
 	private Process process;
 
 	/**
-	 * Prepare a server in a new temporary directory, with ed25519, ECDSA and RSA host keys.
+	 * Prepare a server in a new temporary directory, with ed25519, ECDSA and RSA host
+	 * keys.
 	 */
 	public OpenSshServer() {
 		try {
@@ -79,8 +80,7 @@ public final class OpenSshServer implements AutoCloseable {
 		try {
 			Files.createDirectories(Path.of("/run/sshd"));
 			run(SSHD, "-t", "-f", config().toString());
-			this.process = new ProcessBuilder(SSHD, "-D", "-e", "-f", config().toString())
-				.redirectErrorStream(true)
+			this.process = new ProcessBuilder(SSHD, "-D", "-e", "-f", config().toString()).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.directory.resolve("sshd.log").toFile()))
 				.start();
 			long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -89,8 +89,8 @@ public final class OpenSshServer implements AutoCloseable {
 					throw new IllegalStateException("sshd exited with " + this.process.exitValue() + ":\n" + log());
 				}
 				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("sshd did not accept connections within " + START_TIMEOUT + ":\n"
-							+ log());
+					throw new IllegalStateException(
+							"sshd did not accept connections within " + START_TIMEOUT + ":\n" + log());
 				}
 				this.process.waitFor(50, TimeUnit.MILLISECONDS);
 			}

@@ -38,9 +38,11 @@ public final class Peers {
 			return;
 		}
 		if (mandatory()) {
-			throw new AssertionError(what + " is required because SSH_TUNNEL_REQUIRE_PEERS=true, but it is not available");
+			throw new AssertionError(
+					what + " is required because SSH_TUNNEL_REQUIRE_PEERS=true, but it is not available");
 		}
-		Assumptions.abort(what + " is not available on this machine (set SSH_TUNNEL_REQUIRE_PEERS=true to make it mandatory)");
+		Assumptions
+			.abort(what + " is not available on this machine (set SSH_TUNNEL_REQUIRE_PEERS=true to make it mandatory)");
 	}
 
 	/**
