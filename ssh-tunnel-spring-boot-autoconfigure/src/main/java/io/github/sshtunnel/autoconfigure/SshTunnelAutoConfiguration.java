@@ -1,5 +1,7 @@
 package io.github.sshtunnel.autoconfigure;
 
+import javax.sql.DataSource;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -50,6 +52,17 @@ public final class SshTunnelAutoConfiguration {
 		tunnel.open();
 		SshTunnelPortsPropertySource.publish(environment, tunnel);
 		return tunnel;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "com.zaxxer.hikari.HikariDataSource")
+	static class HikariConfiguration {
+
+		@Bean
+		static SshTunnelPoolEvictor sshTunnelPoolEvictor(ObjectProvider<DataSource> dataSources) {
+			return new SshTunnelPoolEvictor(dataSources);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -143,6 +143,16 @@ public final class TestSshServer implements AutoCloseable {
 	}
 
 	/**
+	 * Start on the given port, for example the port another server just left.
+	 * @param port the port
+	 * @return this server
+	 */
+	public TestSshServer startOn(int port) {
+		this.port = port;
+		return start();
+	}
+
+	/**
 	 * Stop the server and drop every session at once, as a crash would.
 	 */
 	public synchronized void stop() {
