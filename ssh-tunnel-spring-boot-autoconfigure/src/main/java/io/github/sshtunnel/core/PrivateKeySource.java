@@ -36,7 +36,7 @@ public interface PrivateKeySource {
 	 */
 	static PrivateKeySource ofPem(String pem) {
 		byte[] content = pem.getBytes(StandardCharsets.UTF_8);
-		return of("inline PEM text of ssh.tunnel.private-key", () -> new ByteArrayInputStream(content));
+		return of("(inline PEM text of ssh.tunnel.private-key)", () -> new ByteArrayInputStream(content));
 	}
 
 	/**
