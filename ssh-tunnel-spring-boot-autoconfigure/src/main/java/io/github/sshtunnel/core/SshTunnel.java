@@ -295,7 +295,7 @@ public final class SshTunnel implements AutoCloseable {
 			TunnelState state = state();
 			fire((listener) -> listener.disconnected(state, null));
 		}
-		logger.debug("SSH tunnel to {} closed", this.settings.getServerDisplayName());
+		logger.info("SSH tunnel to {} closed", this.settings.getServerDisplayName());
 	}
 
 	ClientSession currentSession() {
