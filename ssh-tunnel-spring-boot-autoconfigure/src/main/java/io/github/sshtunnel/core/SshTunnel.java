@@ -479,7 +479,7 @@ public final class SshTunnel implements AutoCloseable {
 							+ "from this host.",
 					ex);
 		}
-		if (System.nanoTime() - deadline >= 0) {
+		if (isTimeout(ex, deadline)) {
 			return new SshTunnelException(Reason.CONNECT_TIMEOUT,
 					"Timed out after " + this.settings.getConnectTimeout().toMillis() + " ms "
 							+ (authenticating ? "exchanging keys or authenticating with" : "connecting to")
@@ -499,6 +499,24 @@ public final class SshTunnel implements AutoCloseable {
 		}
 		return new SshTunnelException(Reason.SSH_ERROR, "SSH connection to " + server + " failed: " + describe(root),
 				"Check ssh.tunnel.host and ssh.tunnel.port and the SSH server's log.", ex);
+	}
+
+	private static boolean isTimeout(Exception ex, long deadline) {
+		// MINA's futures count whole milliseconds: allow for the rounding
+		if (System.nanoTime() - deadline >= -TimeUnit.MILLISECONDS.toNanos(50)) {
+			return true;
+		}
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof java.util.concurrent.TimeoutException
+					|| cause instanceof java.net.SocketTimeoutException) {
+				return true;
+			}
+			String message = cause.getMessage();
+			if (message != null && (message.contains("within specified timeout") || message.contains("timed out"))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean isAuthenticationFailure(Exception ex) {

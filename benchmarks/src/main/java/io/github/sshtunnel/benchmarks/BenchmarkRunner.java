@@ -1,0 +1,453 @@
+package io.github.sshtunnel.benchmarks;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs the whole benchmark in one go: starts a private OpenSSH {@code sshd}, a private
+ * PostgreSQL and an iperf3 server on loopback, then measures every figure for every
+ * configuration, rotating the order of the configurations in each repetition so that
+ * machine noise hits all alike, and prints median and min-max with the ratios to OpenSSH.
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+final class BenchmarkRunner {
+
+	private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+)");
+
+	private static final Pattern RECEIVED = Pattern.compile(
+			"\"sum_received\"\\s*:\\s*\\{[^}]*?\"bytes\"\\s*:\\s*([0-9]+)[^}]*?\"bits_per_second\"\\s*:\\s*([0-9.eE+]+)");
+
+	private final boolean smoke;
+
+	private final int repetitions;
+
+	private final Duration iperfTime;
+
+	private final Duration pgbenchTime;
+
+	private final Path work;
+
+	private final String user = System.getProperty("user.name");
+
+	private final Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
+
+	private final List<String> notes = new ArrayList<>();
+
+	private int sshPort;
+
+	private int iperfPort;
+
+	private int pgPort;
+
+	private Path clientKey;
+
+	private Path knownHosts;
+
+	private BenchmarkRunner(boolean smoke) throws IOException {
+		this.smoke = smoke;
+		this.repetitions = smoke ? 1 : Integer.getInteger("bench.repetitions", 3);
+		this.iperfTime = Duration.ofSeconds(smoke ? 1 : Long.getLong("bench.iperf-seconds", 5));
+		this.pgbenchTime = Duration.ofSeconds(smoke ? 1 : Long.getLong("bench.pgbench-seconds", 10));
+		this.work = Files.createTempDirectory("ssh-tunnel-bench");
+	}
+
+	public static void main(String[] args) throws Exception {
+		boolean smoke = Arrays.asList(args).contains("--smoke");
+		new BenchmarkRunner(smoke).run();
+	}
+
+	private void run() throws Exception {
+		System.out.println("# SSH tunnel benchmark" + (this.smoke ? " (smoke: seconds, asserts nothing)" : ""));
+		System.out.println("work directory: " + this.work);
+		try (Peer sshd = startSshd(); Peer iperf = startIperf(); AutoCloseable postgres = startPostgres()) {
+			List<Config> configs = configs();
+			for (int repetition = 0; repetition < this.repetitions; repetition++) {
+				for (int i = 0; i < configs.size(); i++) {
+					Config config = configs.get((i + repetition) % configs.size());
+					System.out.printf("repetition %d/%d: %s%n", repetition + 1, this.repetitions, config.name);
+					measure(config);
+				}
+			}
+			measureOpenTimes();
+			measureFootprint();
+		}
+		String report = report();
+		System.out.println();
+		System.out.println(report);
+		Path results = Path.of("benchmarks", "results");
+		if (Files.isDirectory(results.getParent())) {
+			Files.createDirectories(results);
+			Path file = results.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+					+ (this.smoke ? "-smoke" : "") + ".md");
+			Files.writeString(file, report, StandardCharsets.UTF_8);
+			System.out.println("written to " + file);
+		}
+	}
+
+	// ---- peers ----------------------------------------------------------------------
+
+	private Peer startSshd() throws IOException {
+		this.sshPort = Peer.freePort();
+		Path hostKey = this.work.resolve("ssh_host_ed25519_key");
+		this.clientKey = this.work.resolve("id_ed25519");
+		Peer.run(Duration.ofSeconds(30),
+				List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString()));
+		Peer.run(Duration.ofSeconds(30),
+				List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", this.clientKey.toString()));
+		Files.copy(Path.of(this.clientKey + ".pub"), this.work.resolve("authorized_keys"));
+		Path config = this.work.resolve("sshd_config");
+		Files.write(config,
+				List.of("ListenAddress 127.0.0.1", "Port " + this.sshPort, "HostKey " + hostKey,
+						"PidFile " + this.work.resolve("sshd.pid"),
+						"AuthorizedKeysFile " + this.work.resolve("authorized_keys"), "UsePAM no", "StrictModes no",
+						"PasswordAuthentication no", "KbdInteractiveAuthentication no", "PubkeyAuthentication yes",
+						"PermitRootLogin prohibit-password", "AllowUsers " + this.user, "AllowTcpForwarding local",
+						"PermitOpen 127.0.0.1:*", "X11Forwarding no", "PrintMotd no", "MaxStartups 100:30:200",
+						"MaxSessions 100"));
+		Files.createDirectories(Path.of("/run/sshd"));
+		String sshd = Files.exists(Path.of("/usr/sbin/sshd")) ? "/usr/sbin/sshd" : "sshd";
+		Peer.run(Duration.ofSeconds(30), List.of(sshd, "-t", "-f", config.toString()));
+		Peer peer = Peer.start("sshd", this.work, List.of(sshd, "-D", "-e", "-f", config.toString()));
+		Peer.awaitPort(this.sshPort, Duration.ofSeconds(15));
+		String hostKeyLine = Files.readString(Path.of(hostKey + ".pub")).trim();
+		this.knownHosts = this.work.resolve("known_hosts");
+		String[] parts = hostKeyLine.split(" ");
+		Files.writeString(this.knownHosts, "[127.0.0.1]:" + this.sshPort + " " + parts[0] + " " + parts[1] + "\n");
+		System.out.println("sshd on 127.0.0.1:" + this.sshPort);
+		return peer;
+	}
+
+	private Peer startIperf() throws IOException {
+		this.iperfPort = Peer.freePort();
+		Peer peer = Peer.start("iperf3-server", this.work,
+				List.of("iperf3", "-s", "-B", "127.0.0.1", "-p", String.valueOf(this.iperfPort)));
+		Peer.awaitPort(this.iperfPort, Duration.ofSeconds(15));
+		System.out.println("iperf3 server on 127.0.0.1:" + this.iperfPort);
+		return peer;
+	}
+
+	private AutoCloseable startPostgres() throws IOException {
+		this.pgPort = Peer.freePort();
+		Path bin = postgresBin();
+		Path data = this.work.resolve("pgdata");
+		Files.createDirectories(data);
+		boolean root = "root".equals(this.user);
+		if (root) {
+			Peer.run(Duration.ofSeconds(30), List.of("chown", "-R", "postgres:postgres", this.work.toString()));
+			Peer.run(Duration.ofSeconds(30), List.of("chmod", "755", this.work.toString()));
+		}
+		Peer.run(Duration.ofMinutes(2), asPostgres(root, bin.resolve("initdb").toString(), "-D", data.toString(), "-A",
+				"trust", "-U", "postgres"));
+		Peer.run(Duration.ofMinutes(1),
+				asPostgres(root, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+						this.work.resolve("postgres.log").toString(), "-w", "-o",
+						"-p " + this.pgPort + " -k " + data + " -c listen_addresses=127.0.0.1 -c max_connections=200",
+						"start"));
+		Peer.run(Duration.ofMinutes(5), List.of("pgbench", "-q", "-i", "-s", this.smoke ? "1" : "10", "-h", "127.0.0.1",
+				"-p", String.valueOf(this.pgPort), "-U", "postgres", "postgres"));
+		System.out.println("PostgreSQL on 127.0.0.1:" + this.pgPort);
+		return () -> Peer.run(Duration.ofMinutes(1),
+				asPostgres(root, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "stop"));
+	}
+
+	private static List<String> asPostgres(boolean root, String... command) {
+		List<String> result = new ArrayList<>();
+		if (root) {
+			result.addAll(List.of("runuser", "-u", "postgres", "--"));
+		}
+		result.addAll(List.of(command));
+		return result;
+	}
+
+	private static Path postgresBin() throws IOException {
+		try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+			return versions.max(Comparator.naturalOrder())
+				.map((version) -> version.resolve("bin"))
+				.orElseThrow(() -> new IOException("No PostgreSQL server under /usr/lib/postgresql"));
+		}
+	}
+
+	// ---- configurations -------------------------------------------------------------
+
+	private List<Config> configs() {
+		List<Config> configs = new ArrayList<>();
+		configs.add(new Config("no tunnel", null, false));
+		configs.add(new Config("ssh -N -L", sshCommand(List.of("-N")), true));
+		configs.add(
+				new Config("ssh -N -L -c aes128-gcm", sshCommand(List.of("-N", "-c", "aes128-gcm@openssh.com")), true));
+		configs.add(new Config("ssh -tt -L (TCP_NODELAY)", sshCommand(List.of("-tt")), true));
+		configs.add(new Config("starter", null, false));
+		return configs;
+	}
+
+	private List<String> sshCommand(List<String> options) {
+		List<String> command = new ArrayList<>(List.of("ssh", "-p", String.valueOf(this.sshPort), "-i",
+				this.clientKey.toString(), "-o", "UserKnownHostsFile=" + this.knownHosts, "-o",
+				"StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes", "-o",
+				"ServerAliveInterval=15", "-F", "/dev/null"));
+		command.addAll(options);
+		return command;
+	}
+
+	private void measure(Config config) throws Exception {
+		int localIperf = this.iperfPort;
+		int localPg = this.pgPort;
+		Peer forwarder = null;
+		try {
+			if (config.name.equals("starter")) {
+				forwarder = startStarter();
+				String ready = forwarder.awaitLine("READY", Duration.ofSeconds(60));
+				localIperf = Integer.parseInt(ready.replaceAll(".*iperf=([0-9]+).*", "$1"));
+				localPg = Integer.parseInt(ready.replaceAll(".*pg=([0-9]+).*", "$1"));
+			}
+			else if (config.ssh != null) {
+				localIperf = Peer.freePort();
+				localPg = Peer.freePort();
+				List<String> command = new ArrayList<>(config.ssh);
+				command.addAll(List.of("-L", "127.0.0.1:" + localIperf + ":127.0.0.1:" + this.iperfPort, "-L",
+						"127.0.0.1:" + localPg + ":127.0.0.1:" + this.pgPort, this.user + "@127.0.0.1"));
+				if (config.name.contains("-tt")) {
+					command.addAll(List.of("sleep", "3600"));
+				}
+				forwarder = Peer.start(config.name, this.work, command);
+				// probe only the PostgreSQL forward: a probe of the iperf3 forward would
+				// look
+				// like an aborted test to the iperf3 server; ssh binds both at once
+				Peer.awaitPort(localPg, Duration.ofSeconds(30));
+			}
+			// the same short warm-up for every configuration (the JVM's JIT, TCP
+			// windows),
+			// not recorded
+			iperf(config, forwarder, localIperf, null, List.of("-t", "2"));
+			iperf(config, forwarder, localIperf, "bulk upload, 1 stream (MB/s)", List.of());
+			iperf(config, forwarder, localIperf, "bulk download, 1 stream (MB/s)", List.of("-R"));
+			iperf(config, forwarder, localIperf, "bulk upload, 4 streams (MB/s)", List.of("-P", "4"));
+			iperf(config, forwarder, localIperf, "bulk download, 4 streams (MB/s)", List.of("-P", "4", "-R"));
+			pgbench(config, localPg, "pgbench -S -c 8 -j 2 (TPS)", List.of());
+			pgbench(config, localPg, "pgbench -S -C -c 8 -j 2, new connection per transaction (TPS)", List.of("-C"));
+		}
+		finally {
+			if (forwarder != null) {
+				forwarder.close();
+			}
+		}
+	}
+
+	private Peer startStarter() throws IOException {
+		List<String> command = new ArrayList<>(javaCommand());
+		command.addAll(List.of("tunnel", "--ssh.tunnel.host=127.0.0.1", "--ssh.tunnel.port=" + this.sshPort,
+				"--ssh.tunnel.username=" + this.user, "--ssh.tunnel.private-key=file:" + this.clientKey,
+				"--ssh.tunnel.known-hosts=file:" + this.knownHosts, "--ssh.tunnel.forwards.iperf.remote-host=127.0.0.1",
+				"--ssh.tunnel.forwards.iperf.remote-port=" + this.iperfPort,
+				"--ssh.tunnel.forwards.pg.remote-host=127.0.0.1",
+				"--ssh.tunnel.forwards.pg.remote-port=" + this.pgPort));
+		return Peer.startPiped("starter", this.work, command);
+	}
+
+	private static List<String> javaCommand() {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		String classPath = System.getProperty("java.class.path");
+		if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
+			// the executable jar this runner was started from
+			return List.of(java, "-jar", classPath);
+		}
+		return List.of(java, "-cp", classPath, Benchmarks.class.getName());
+	}
+
+	private void iperf(Config config, Peer forwarder, int port, String figure, List<String> options)
+			throws IOException {
+		List<String> command = new ArrayList<>(List.of("iperf3", "-c", "127.0.0.1", "-p", String.valueOf(port), "-J"));
+		if (!options.contains("-t")) {
+			command.addAll(List.of("-t", String.valueOf(this.iperfTime.toSeconds())));
+		}
+		command.addAll(options);
+		String output = null;
+		double cpuBefore = -1;
+		double cpuAfter = -1;
+		for (int attempt = 1; output == null; attempt++) {
+			cpuBefore = (forwarder != null) ? forwarder.cpuSeconds() : -1;
+			try {
+				output = Peer.run(this.iperfTime.plusSeconds(60), command);
+				if (output.contains("\"error\"")) {
+					throw new IOException("iperf3 failed: " + output);
+				}
+			}
+			catch (IOException ex) {
+				// the iperf3 server serves one test at a time and may still be finishing
+				// the previous one
+				output = null;
+				if (attempt == 10) {
+					throw ex;
+				}
+				Peer.pause(Duration.ofMillis(500));
+			}
+			cpuAfter = (forwarder != null) ? forwarder.cpuSeconds() : -1;
+		}
+		int summary = output.lastIndexOf("\"sum_received\"");
+		Matcher matcher = RECEIVED.matcher(output.substring(Math.max(summary, 0)));
+		if (!matcher.find()) {
+			throw new IOException("Unexpected iperf3 output: " + output);
+		}
+		if (figure == null) {
+			return;
+		}
+		long bytes = Long.parseLong(matcher.group(1));
+		double megabytesPerSecond = Double.parseDouble(matcher.group(2)) / 8 / 1_000_000;
+		record(figure, config.name, megabytesPerSecond);
+		if (forwarder != null && cpuBefore >= 0 && options.size() <= 1) {
+			String cpuFigure = "client CPU seconds per GB, " + (options.isEmpty() ? "upload" : "download");
+			record(cpuFigure, config.name, (cpuAfter - cpuBefore) / (bytes / 1e9));
+		}
+	}
+
+	private void pgbench(Config config, int port, String figure, List<String> options) throws IOException {
+		List<String> command = new ArrayList<>(
+				List.of("pgbench", "-n", "-S", "-c", "8", "-j", "2", "-T", String.valueOf(this.pgbenchTime.toSeconds()),
+						"-h", "127.0.0.1", "-p", String.valueOf(port), "-U", "postgres"));
+		command.addAll(options);
+		command.add("postgres");
+		String output = Peer.run(this.pgbenchTime.plusSeconds(60), command);
+		Matcher matcher = TPS.matcher(output);
+		if (!matcher.find()) {
+			throw new IOException("Unexpected pgbench output: " + output);
+		}
+		record(figure, config.name, Double.parseDouble(matcher.group(1)));
+	}
+
+	// ---- in-JVM figures
+	// -----------------------------------------------------------------
+
+	private void measureOpenTimes() throws IOException {
+		int runs = this.smoke ? 1 : 5;
+		for (int run = 0; run < runs; run++) {
+			List<String> command = new ArrayList<>(javaCommand());
+			command.addAll(List.of("open-time", "127.0.0.1", String.valueOf(this.sshPort), this.user,
+					this.clientKey.toString(), this.knownHosts.toString(), this.smoke ? "2" : "11"));
+			String output = Peer.run(Duration.ofMinutes(2), command);
+			String line = output.lines().filter((l) -> l.startsWith("OPEN")).findFirst().orElseThrow();
+			long[] micros = Arrays.stream(line.substring(5).trim().split(" ")).mapToLong(Long::parseLong).toArray();
+			record("tunnel open, first session in the JVM (ms)", "starter", micros[0] / 1000.0);
+			for (int i = 1; i < micros.length; i++) {
+				record("tunnel open, later session (ms)", "starter", micros[i] / 1000.0);
+			}
+			// the OpenSSH client as users run it: process start to forward accepting
+			int local = Peer.freePort();
+			List<String> ssh = new ArrayList<>(sshCommand(List.of("-N")));
+			ssh.addAll(List.of("-L", "127.0.0.1:" + local + ":127.0.0.1:" + this.pgPort, this.user + "@127.0.0.1"));
+			long start = System.nanoTime();
+			try (Peer client = Peer.start("ssh-open", this.work, ssh)) {
+				Peer.awaitPort(local, Duration.ofSeconds(30));
+				record("tunnel open, first session in the JVM (ms)", "ssh -N -L", (System.nanoTime() - start) / 1e6);
+			}
+		}
+	}
+
+	private void measureFootprint() throws IOException {
+		int runs = this.smoke ? 1 : 3;
+		for (int run = 0; run < runs; run++) {
+			Map<Boolean, long[]> figures = new LinkedHashMap<>();
+			for (boolean enabled : new boolean[] { false, true }) {
+				List<String> command = new ArrayList<>(javaCommand());
+				command.addAll(List.of("footprint", "--ssh.tunnel.enabled=" + enabled, "--ssh.tunnel.host=127.0.0.1",
+						"--ssh.tunnel.port=" + this.sshPort, "--ssh.tunnel.username=" + this.user,
+						"--ssh.tunnel.private-key=file:" + this.clientKey,
+						"--ssh.tunnel.known-hosts=file:" + this.knownHosts,
+						"--ssh.tunnel.forwards.pg.remote-host=127.0.0.1",
+						"--ssh.tunnel.forwards.pg.remote-port=" + this.pgPort));
+				String output = Peer.run(Duration.ofMinutes(2), command);
+				String line = output.lines().filter((l) -> l.startsWith("FOOTPRINT")).findFirst().orElseThrow();
+				figures.put(enabled,
+						new long[] { Long.parseLong(line.replaceAll(".*heapUsed=([0-9]+).*", "$1")),
+								Long.parseLong(line.replaceAll(".*rssKb=(-?[0-9]+).*", "$1")),
+								Long.parseLong(line.replaceAll(".*threads=([0-9]+).*", "$1")) });
+			}
+			long[] off = figures.get(false);
+			long[] on = figures.get(true);
+			record("heap added by an open tunnel, after GC (MB)", "starter", (on[0] - off[0]) / 1e6);
+			record("RSS added by an open tunnel (MB)", "starter", (on[1] - off[1]) / 1e3);
+			record("threads added by an open tunnel", "starter", on[2] - off[2]);
+		}
+		this.notes.add("Footprint compares the same minimal Boot application (the starter on the classpath) with "
+				+ "ssh.tunnel.enabled=false and true, each in a fresh JVM, heap measured after System.gc().");
+	}
+
+	// ---- report -----------------------------------------------------------------------
+
+	private void record(String figure, String config, double value) {
+		this.results.computeIfAbsent(figure, (key) -> new LinkedHashMap<>())
+			.computeIfAbsent(config, (key) -> new ArrayList<>())
+			.add(value);
+	}
+
+	private String report() {
+		StringBuilder out = new StringBuilder();
+		out.append("## Results").append(this.smoke ? " (smoke run: too short to mean anything)" : "").append("\n\n");
+		out.append("Repetitions: ")
+			.append(this.repetitions)
+			.append(", iperf3 ")
+			.append(this.iperfTime.toSeconds())
+			.append(" s, pgbench ")
+			.append(this.pgbenchTime.toSeconds())
+			.append(" s per run; configurations rotated in each repetition; ")
+			.append(Runtime.getRuntime().availableProcessors())
+			.append(" CPUs; Java ")
+			.append(System.getProperty("java.version"))
+			.append(".\n\n");
+		out.append("| figure | configuration | median | min-max | vs best OpenSSH |\n|---|---|---|---|---|\n");
+		for (Map.Entry<String, Map<String, List<Double>>> figure : this.results.entrySet()) {
+			boolean lowerIsBetter = figure.getKey().contains("CPU") || figure.getKey().contains("(ms)")
+					|| figure.getKey().contains("added");
+			Double best = null;
+			for (Map.Entry<String, List<Double>> config : figure.getValue().entrySet()) {
+				if (config.getKey().startsWith("ssh")) {
+					double median = median(config.getValue());
+					if (best == null || (lowerIsBetter ? median < best : median > best)) {
+						best = median;
+					}
+				}
+			}
+			for (Map.Entry<String, List<Double>> config : figure.getValue().entrySet()) {
+				List<Double> values = config.getValue();
+				double median = median(values);
+				String ratio = (best != null && best != 0 && !config.getKey().startsWith("ssh"))
+						? String.format("%.2fx", median / best) : "";
+				out.append(String.format("| %s | %s | %.2f | %.2f-%.2f | %s |%n", figure.getKey(), config.getKey(),
+						median, values.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+						values.stream().mapToDouble(Double::doubleValue).max().orElse(0), ratio));
+			}
+		}
+		out.append("\nRatios are median / median of the best OpenSSH configuration for that figure ")
+			.append("(for time, CPU and memory figures lower is better, so a ratio below 1 is better).\n");
+		for (String note : this.notes) {
+			out.append("\n").append(note).append("\n");
+		}
+		return out.toString();
+	}
+
+	private static double median(List<Double> values) {
+		List<Double> sorted = new ArrayList<>(values);
+		sorted.sort(Comparator.naturalOrder());
+		int n = sorted.size();
+		return (n % 2 == 1) ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+	}
+
+	private record Config(String name, List<String> ssh, boolean openssh) {
+	}
+
+}

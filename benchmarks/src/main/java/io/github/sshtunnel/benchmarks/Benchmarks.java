@@ -1,0 +1,37 @@
+package io.github.sshtunnel.benchmarks;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of the benchmark jar. The first argument picks the program:
+ * <ul>
+ * <li>{@code run [--smoke]}: the whole benchmark ({@link BenchmarkRunner});</li>
+ * <li>{@code tunnel --ssh.tunnel...}: a minimal Boot application with the starter that
+ * forwards until its standard input closes ({@link TunnelApplication});</li>
+ * <li>{@code footprint --ssh.tunnel...}: the same application, which prints its heap, RSS
+ * and threads once started and exits;</li>
+ * <li>{@code open-time host port user key knownHosts count}: times opening tunnels in
+ * this JVM ({@link OpenTime}).</li>
+ * </ul>
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+public final class Benchmarks {
+
+	private Benchmarks() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String mode = (args.length > 0) ? args[0] : "run";
+		String[] rest = (args.length > 0) ? Arrays.copyOfRange(args, 1, args.length) : new String[0];
+		switch (mode) {
+			case "run" -> BenchmarkRunner.main(rest);
+			case "tunnel" -> TunnelApplication.forward(rest);
+			case "footprint" -> TunnelApplication.footprint(rest);
+			case "open-time" -> OpenTime.main(rest);
+			default ->
+				throw new IllegalArgumentException("Unknown mode '" + mode + "': run, tunnel, footprint, open-time");
+		}
+	}
+
+}
