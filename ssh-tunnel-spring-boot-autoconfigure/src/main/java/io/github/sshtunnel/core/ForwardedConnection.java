@@ -1,39 +1,58 @@
 package io.github.sshtunnel.core;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.common.channel.StreamingChannel.Streaming;
+import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.io.IoReadFuture;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
+import io.github.sshtunnel.core.SshTunnelException.Reason;
+
 /**
- * One local connection carried through a {@code direct-tcpip} channel: one thread copies
- * application bytes to the channel, another copies the target's bytes back. Half-close is
- * passed on in both directions (EOF), as {@code ssh -L} does.
+ * One local connection carried through a {@code direct-tcpip} channel, without a thread
+ * of its own: both directions are chains of asynchronous operations. Application bytes
+ * read from the local socket are written to the channel; the next read starts when the
+ * channel took them (so the SSH window throttles the application). Target bytes read from
+ * the channel are written to the local socket; the next channel read (which opens the SSH
+ * window again) starts when the socket took them (so a slow application throttles the
+ * target). The reads and writes copy nothing beyond what MINA's packet encoding needs.
+ * <p>
+ * Each buffer is reused only after the operation that used it completed. Bytes are
+ * counted when they have been handed on, so the counters are exact.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
 final class ForwardedConnection {
 
-	private static final int BUFFER_SIZE = 32 * 1024;
+	private static final int BUFFER_SIZE = 64 * 1024;
 
 	private final LocalForward forward;
 
 	private final ClientSession session;
 
-	private final Socket socket;
-
-	private final Duration openTimeout;
+	private final AsynchronousSocketChannel socket;
 
 	private final AtomicBoolean finished = new AtomicBoolean();
+
+	private final ByteBuffer outbound = ByteBuffer.allocate(BUFFER_SIZE);
+
+	private final ByteArrayBuffer inbound = new ByteArrayBuffer(new byte[BUFFER_SIZE], 0, 0, false);
 
 	private volatile ChannelDirectTcpip channel;
 
@@ -43,84 +62,217 @@ final class ForwardedConnection {
 
 	private volatile boolean channelClosed;
 
-	ForwardedConnection(LocalForward forward, ClientSession session, Socket socket, Duration openTimeout) {
+	ForwardedConnection(LocalForward forward, ClientSession session, AsynchronousSocketChannel socket) {
 		this.forward = forward;
 		this.session = session;
 		this.socket = socket;
-		this.openTimeout = openTimeout;
 	}
 
-	void run(ExecutorService executor) {
+	/**
+	 * Open the channel; once the SSH server confirms it, start carrying bytes. Bounded by
+	 * the open timeout.
+	 * @param scheduler runs the timeout
+	 * @param openTimeout the bound on the channel open
+	 */
+	void start(ScheduledExecutorService scheduler, Duration openTimeout) {
 		ForwardSettings settings = this.forward.settings();
+		OpenFuture open;
 		try {
-			this.socket.setTcpNoDelay(true);
-			InetSocketAddress origin = (InetSocketAddress) this.socket.getRemoteSocketAddress();
+			this.socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+			InetSocketAddress origin = (InetSocketAddress) this.socket.getRemoteAddress();
 			this.channel = this.session.createDirectTcpipChannel(
 					new SshdSocketAddress(origin.getAddress().getHostAddress(), origin.getPort()),
 					new SshdSocketAddress(settings.remoteHost(), settings.remotePort()));
-			this.channel.open().verify(this.openTimeout);
+			this.channel.setStreaming(Streaming.Async);
+			open = this.channel.open();
 		}
 		catch (IOException | RuntimeException ex) {
-			this.forward.failed(ex);
-			abort();
+			failed(ex);
 			return;
 		}
+		ScheduledFuture<?> timeout = scheduleTimeout(scheduler, openTimeout, open);
+		open.addListener((future) -> {
+			if (timeout != null) {
+				timeout.cancel(false);
+			}
+			if (future.isOpened()) {
+				opened();
+			}
+			else {
+				Throwable cause = future.getException();
+				failed((cause instanceof Exception exception) ? exception
+						: new IOException("Channel open failed", cause));
+			}
+		});
+	}
+
+	private ScheduledFuture<?> scheduleTimeout(ScheduledExecutorService scheduler, Duration openTimeout,
+			OpenFuture open) {
+		try {
+			return scheduler.schedule(() -> {
+				if (!open.isDone()) {
+					failed(new SshTunnelException(Reason.CONNECT_TIMEOUT,
+							"SSH server did not open a channel to " + this.forward.settings().remoteHost() + ":"
+									+ this.forward.settings().remotePort() + " within " + openTimeout.toMillis()
+									+ " ms",
+							"Check the SSH server."));
+				}
+			}, openTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			return null;
+		}
+	}
+
+	private void opened() {
 		this.channel.addCloseFutureListener((future) -> {
 			this.channelClosed = true;
 			finishIfDone();
 		});
 		this.forward.opened(this);
-		try {
-			executor.execute(this::pumpInbound);
+		readLocal();
+		readRemote();
+	}
+
+	private void failed(Exception cause) {
+		if (this.finished.get()) {
+			return;
 		}
-		catch (RejectedExecutionException ex) {
+		this.forward.failed(cause);
+		abort();
+	}
+
+	// application -> target
+
+	private void readLocal() {
+		this.outbound.clear();
+		try {
+			this.socket.read(this.outbound, null, new CompletionHandler<Integer, Void>() {
+
+				@Override
+				public void completed(Integer read, Void attachment) {
+					if (read < 0) {
+						localEnded();
+					}
+					else {
+						writeRemote(read);
+					}
+				}
+
+				@Override
+				public void failed(Throwable ex, Void attachment) {
+					abort();
+				}
+
+			});
+		}
+		catch (RuntimeException ex) {
+			abort();
+		}
+	}
+
+	private void writeRemote(int length) {
+		try {
+			IoWriteFuture write = this.channel.getAsyncIn()
+				.writeBuffer(new ByteArrayBuffer(this.outbound.array(), 0, length, true));
+			write.addListener((future) -> {
+				if (future.isWritten()) {
+					this.forward.bytesOutbound.add(length);
+					readLocal();
+				}
+				else {
+					abort();
+				}
+			});
+		}
+		catch (IOException | RuntimeException ex) {
+			abort();
+		}
+	}
+
+	private void localEnded() {
+		// the application closed its side: send EOF once pending data is out, keep
+		// reading
+		// the answer
+		this.outboundDone = true;
+		try {
+			this.channel.getAsyncIn().close(false);
+		}
+		catch (RuntimeException ex) {
 			abort();
 			return;
 		}
-		pumpOutbound();
+		finishIfDone();
 	}
 
-	private void pumpOutbound() {
-		byte[] buffer = new byte[BUFFER_SIZE];
+	// target -> application
+
+	private void readRemote() {
+		this.inbound.clear(false);
 		try {
-			InputStream in = this.socket.getInputStream();
-			OutputStream out = this.channel.getInvertedIn();
-			int read;
-			while ((read = in.read(buffer)) != -1) {
-				out.write(buffer, 0, read);
-				out.flush();
-				this.forward.bytesOutbound.add(read);
-			}
-			// the application closed its side: send EOF, keep reading the answer
-			out.close();
-			this.outboundDone = true;
-			finishIfDone();
+			IoReadFuture read = this.channel.getAsyncOut().read(this.inbound);
+			read.addListener((future) -> {
+				int length;
+				try {
+					length = future.getRead();
+				}
+				catch (RuntimeException ex) {
+					abort();
+					return;
+				}
+				if (length < 0) {
+					remoteEnded();
+				}
+				else {
+					writeLocal(ByteBuffer.wrap(this.inbound.array(), this.inbound.rpos(), length), length);
+				}
+			});
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (RuntimeException ex) {
 			abort();
 		}
 	}
 
-	private void pumpInbound() {
-		byte[] buffer = new byte[BUFFER_SIZE];
+	private void writeLocal(ByteBuffer data, int length) {
 		try {
-			InputStream in = this.channel.getInvertedOut();
-			OutputStream out = this.socket.getOutputStream();
-			int read;
-			while ((read = in.read(buffer)) != -1) {
-				out.write(buffer, 0, read);
-				this.forward.bytesInbound.add(read);
-			}
-			// the target closed its side: pass the EOF on to the application
-			if (!this.socket.isClosed()) {
+			this.socket.write(data, null, new CompletionHandler<Integer, Void>() {
+
+				@Override
+				public void completed(Integer written, Void attachment) {
+					if (data.hasRemaining()) {
+						writeLocal(data, length);
+					}
+					else {
+						ForwardedConnection.this.forward.bytesInbound.add(length);
+						readRemote();
+					}
+				}
+
+				@Override
+				public void failed(Throwable ex, Void attachment) {
+					abort();
+				}
+
+			});
+		}
+		catch (RuntimeException ex) {
+			abort();
+		}
+	}
+
+	private void remoteEnded() {
+		// the target closed its side: pass the EOF on to the application
+		this.inboundDone = true;
+		try {
+			if (this.socket.isOpen()) {
 				this.socket.shutdownOutput();
 			}
-			this.inboundDone = true;
-			finishIfDone();
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException ex) {
 			abort();
+			return;
 		}
+		finishIfDone();
 	}
 
 	private void finishIfDone() {
@@ -140,7 +292,12 @@ final class ForwardedConnection {
 		if (!this.finished.compareAndSet(false, true)) {
 			return;
 		}
-		LocalForward.closeQuietly(this.socket);
+		try {
+			this.socket.close();
+		}
+		catch (IOException ex) {
+			// closed anyway
+		}
 		ChannelDirectTcpip current = this.channel;
 		if (current != null) {
 			current.close(immediately);

@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -46,7 +47,7 @@ final class LocalForward {
 
 	private final AtomicLong failed = new AtomicLong();
 
-	private volatile ServerSocket serverSocket;
+	private volatile AsynchronousServerSocketChannel serverChannel;
 
 	private volatile int boundPort;
 
@@ -61,7 +62,7 @@ final class LocalForward {
 		return this.settings;
 	}
 
-	void bind() {
+	void bind(AsynchronousChannelGroup group) {
 		String property = "ssh.tunnel.forwards." + this.settings.name();
 		InetAddress address;
 		try {
@@ -77,14 +78,14 @@ final class LocalForward {
 			logger.warn("Forward '{}' listens on {}, which is not a loopback address: other hosts can use the tunnel",
 					this.settings.name(), address.getHostAddress());
 		}
-		ServerSocket socket = null;
+		AsynchronousServerSocketChannel channel = null;
 		try {
-			socket = new ServerSocket();
-			socket.setReuseAddress(true);
-			socket.bind(new InetSocketAddress(address, this.settings.localPort()), 128);
+			channel = AsynchronousServerSocketChannel.open(group);
+			channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+			channel.bind(new InetSocketAddress(address, this.settings.localPort()), 128);
 		}
 		catch (BindException ex) {
-			closeQuietly(socket);
+			closeQuietly(channel);
 			throw new SshTunnelException(Reason.LOCAL_PORT_IN_USE,
 					"Local port " + this.settings.localPort() + " on " + this.settings.localHost() + " for forward '"
 							+ this.settings.name() + "' is already in use (" + ex.getMessage() + ")",
@@ -93,54 +94,70 @@ final class LocalForward {
 					ex);
 		}
 		catch (IOException ex) {
-			closeQuietly(socket);
+			closeQuietly(channel);
 			throw new SshTunnelException(Reason.LOCAL_PORT_IN_USE,
 					"Could not listen on " + this.settings.localHost() + ":" + this.settings.localPort()
 							+ " for forward '" + this.settings.name() + "': " + ex.getMessage(),
 					"Check " + property + ".local-host and " + property + ".local-port.", ex);
 		}
-		this.serverSocket = socket;
-		this.boundPort = socket.getLocalPort();
+		this.serverChannel = channel;
+		try {
+			this.boundPort = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+		}
+		catch (IOException ex) {
+			closeQuietly(channel);
+			throw new SshTunnelException(Reason.LOCAL_PORT_IN_USE,
+					"Could not read the bound port of forward '" + this.settings.name() + "': " + ex.getMessage(),
+					"Check " + property + ".local-port.", ex);
+		}
 	}
 
-	void start(ExecutorService executor) {
-		Thread thread = new Thread(() -> acceptLoop(executor), "ssh-tunnel-accept-" + this.settings.name());
-		thread.setDaemon(true);
-		thread.start();
+	void start() {
+		accept();
 	}
 
-	private void acceptLoop(ExecutorService executor) {
-		ServerSocket server = this.serverSocket;
-		while (!this.closed) {
-			Socket socket;
-			try {
-				socket = server.accept();
-			}
-			catch (IOException ex) {
-				if (!this.closed) {
-					logger.warn("Forward '{}' stopped accepting connections: {}", this.settings.name(),
-							ex.getMessage());
+	private void accept() {
+		if (this.closed) {
+			return;
+		}
+		try {
+			this.serverChannel.accept(null, new CompletionHandler<AsynchronousSocketChannel, Void>() {
+
+				@Override
+				public void completed(AsynchronousSocketChannel socket, Void attachment) {
+					accept();
+					handle(socket);
 				}
-				return;
-			}
-			ClientSession session = this.tunnel.currentSession();
-			if (session == null || !session.isOpen()) {
-				this.failed.incrementAndGet();
-				closeQuietly(socket);
-				this.tunnel.fireConnectionFailed(this.settings.name(), new SshTunnelException(Reason.SESSION_LOST,
-						"SSH session is down; connection to forward '" + this.settings.name() + "' refused", null));
-				continue;
-			}
-			ForwardedConnection connection = new ForwardedConnection(this, session, socket,
-					this.tunnel.settings().getConnectTimeout());
-			try {
-				executor.execute(() -> connection.run(executor));
-			}
-			catch (RejectedExecutionException ex) {
-				closeQuietly(socket);
-				return;
+
+				@Override
+				public void failed(Throwable ex, Void attachment) {
+					if (!LocalForward.this.closed) {
+						logger.warn("Forward '{}' failed to accept a connection: {}", LocalForward.this.settings.name(),
+								ex.toString());
+						accept();
+					}
+				}
+
+			});
+		}
+		catch (RuntimeException ex) {
+			if (!this.closed) {
+				logger.warn("Forward '{}' stopped accepting connections: {}", this.settings.name(), ex.toString());
 			}
 		}
+	}
+
+	private void handle(AsynchronousSocketChannel socket) {
+		ClientSession session = this.tunnel.currentSession();
+		if (this.closed || session == null || !session.isOpen()) {
+			this.failed.incrementAndGet();
+			closeQuietly(socket);
+			this.tunnel.fireConnectionFailed(this.settings.name(), new SshTunnelException(Reason.SESSION_LOST,
+					"SSH session is down; connection to forward '" + this.settings.name() + "' refused", null));
+			return;
+		}
+		new ForwardedConnection(this, session, socket).start(this.tunnel.scheduler(),
+				this.tunnel.settings().getConnectTimeout());
 	}
 
 	void opened(ForwardedConnection connection) {
@@ -163,14 +180,13 @@ final class LocalForward {
 
 	void close() {
 		this.closed = true;
-		closeQuietly(this.serverSocket);
+		closeQuietly(this.serverChannel);
 		this.boundPort = 0;
 		this.connections.forEach(ForwardedConnection::abort);
 		this.connections.clear();
 	}
 
 	ForwardState state() {
-		ServerSocket socket = this.serverSocket;
 		return new ForwardState(this.settings.name(), this.settings.localHost(), this.boundPort,
 				this.settings.remoteHost(), this.settings.remotePort(), this.connections.size(), this.opened.get(),
 				this.failed.get(), this.bytesOutbound.sum(), this.bytesInbound.sum());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.UnresolvedAddressException;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -69,6 +70,11 @@ public final class SshTunnel implements AutoCloseable {
 
 	private static final Duration GRACEFUL_CLOSE_WAIT = Duration.ofSeconds(2);
 
+	/**
+	 * Threads that carry the forwarded bytes, for all connections of the tunnel.
+	 */
+	private static final int IO_THREADS = 2;
+
 	private static final List<BuiltinCiphers> CIPHERS = List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm,
 			BuiltinCiphers.aes128ctr, BuiltinCiphers.aes192ctr, BuiltinCiphers.aes256ctr,
 			BuiltinCiphers.cc20p1305_openssh);
@@ -95,7 +101,7 @@ public final class SshTunnel implements AutoCloseable {
 
 	private HostKeyVerifier hostKeyVerifier;
 
-	private ExecutorService ioExecutor;
+	private AsynchronousChannelGroup channelGroup;
 
 	private ScheduledExecutorService scheduler;
 
@@ -185,16 +191,22 @@ public final class SshTunnel implements AutoCloseable {
 							+ "the database traffic. Use known_hosts or ssh.tunnel.host-key instead.",
 							this.settings.getServerDisplayName());
 				}
-				this.ioExecutor = Executors.newCachedThreadPool(daemonThreads("ssh-tunnel-io-"));
-				this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("ssh-tunnel-reconnect-"));
+				this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("ssh-tunnel-scheduler-"));
+				this.channelGroup = AsynchronousChannelGroup.withFixedThreadPool(IO_THREADS,
+						daemonThreads("ssh-tunnel-io-"));
 				for (LocalForward forward : this.forwards) {
-					forward.bind();
+					forward.bind(this.channelGroup);
 				}
 				this.client = createClient();
 				this.client.start();
 				for (LocalForward forward : this.forwards) {
-					forward.start(this.ioExecutor);
+					forward.start();
 				}
+			}
+			catch (IOException ex) {
+				close();
+				throw new SshTunnelException(Reason.SSH_ERROR, "Could not start the tunnel's I/O threads: " + ex,
+						"Check the JVM's limits on threads and file descriptors.", ex);
 			}
 			catch (RuntimeException ex) {
 				close();
@@ -287,7 +299,7 @@ public final class SshTunnel implements AutoCloseable {
 		if (this.client != null) {
 			this.client.stop();
 		}
-		shutdown(this.ioExecutor);
+		shutdown(this.channelGroup);
 		shutdown(this.scheduler);
 		this.connectedSince = null;
 		this.status = SessionStatus.CLOSED;
@@ -300,6 +312,10 @@ public final class SshTunnel implements AutoCloseable {
 
 	ClientSession currentSession() {
 		return this.session;
+	}
+
+	ScheduledExecutorService scheduler() {
+		return this.scheduler;
 	}
 
 	void fireConnectionOpened(String forward) {
@@ -618,6 +634,24 @@ public final class SshTunnel implements AutoCloseable {
 			catch (RuntimeException ex) {
 				logger.warn("SSH tunnel listener {} failed", listener, ex);
 			}
+		}
+	}
+
+	private static void shutdown(AsynchronousChannelGroup group) {
+		if (group == null) {
+			return;
+		}
+		try {
+			group.shutdownNow();
+			if (!group.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn("SSH tunnel I/O threads did not stop within {} ms", STOP_WAIT.toMillis());
+			}
+		}
+		catch (IOException ex) {
+			logger.debug("Could not stop the I/O threads", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
