@@ -75,7 +75,13 @@ final class BenchmarkRunner {
 	private void run() throws Exception {
 		System.out.println("# SSH tunnel benchmark" + (this.smoke ? " (smoke: seconds, asserts nothing)" : ""));
 		System.out.println("work directory: " + this.work);
-		try (Peer sshd = startSshd(); Peer iperf = startIperf(); AutoCloseable postgres = startPostgres()) {
+		List<AutoCloseable> peers = new ArrayList<>();
+		Thread cleanup = new Thread(() -> closeAll(peers), "benchmark-cleanup");
+		Runtime.getRuntime().addShutdownHook(cleanup);
+		try {
+			peers.add(startSshd());
+			peers.add(startIperf());
+			peers.add(startPostgres());
 			List<Config> configs = configs();
 			for (int repetition = 0; repetition < this.repetitions; repetition++) {
 				for (int i = 0; i < configs.size(); i++) {
@@ -86,6 +92,10 @@ final class BenchmarkRunner {
 			}
 			measureOpenTimes();
 			measureFootprint();
+		}
+		finally {
+			closeAll(peers);
+			Runtime.getRuntime().removeShutdownHook(cleanup);
 		}
 		String report = report();
 		System.out.println();
@@ -101,6 +111,18 @@ final class BenchmarkRunner {
 	}
 
 	// ---- peers ----------------------------------------------------------------------
+
+	private static synchronized void closeAll(List<AutoCloseable> peers) {
+		for (int i = peers.size() - 1; i >= 0; i--) {
+			try {
+				peers.get(i).close();
+			}
+			catch (Exception ex) {
+				System.err.println("Could not stop a peer: " + ex);
+			}
+		}
+		peers.clear();
+	}
 
 	private Peer startSshd() throws IOException {
 		this.sshPort = Peer.freePort();
@@ -193,6 +215,11 @@ final class BenchmarkRunner {
 				new Config("ssh -N -L -c aes128-gcm", sshCommand(List.of("-N", "-c", "aes128-gcm@openssh.com")), true));
 		configs.add(new Config("ssh -tt -L (TCP_NODELAY)", sshCommand(List.of("-tt")), true));
 		configs.add(new Config("starter", null, false));
+		String only = System.getProperty("bench.configs");
+		if (only != null) {
+			List<String> names = Arrays.asList(only.split(","));
+			configs.removeIf((config) -> !names.contains(config.name));
+		}
 		return configs;
 	}
 
@@ -234,7 +261,8 @@ final class BenchmarkRunner {
 			// the same short warm-up for every configuration (the JVM's JIT, TCP
 			// windows),
 			// not recorded
-			iperf(config, forwarder, localIperf, null, List.of("-t", "2"));
+			iperf(config, forwarder, localIperf, null, List.of("-t", this.smoke ? "1" : "5"));
+			iperf(config, forwarder, localIperf, null, List.of("-t", this.smoke ? "1" : "5", "-R"));
 			iperf(config, forwarder, localIperf, "bulk upload, 1 stream (MB/s)", List.of());
 			iperf(config, forwarder, localIperf, "bulk download, 1 stream (MB/s)", List.of("-R"));
 			iperf(config, forwarder, localIperf, "bulk upload, 4 streams (MB/s)", List.of("-P", "4"));
@@ -261,13 +289,20 @@ final class BenchmarkRunner {
 	}
 
 	private static List<String> javaCommand() {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		if (System.getProperty("bench.kex") != null) {
+			command.add("-Dbench.kex=" + System.getProperty("bench.kex"));
+		}
 		String classPath = System.getProperty("java.class.path");
 		if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
 			// the executable jar this runner was started from
-			return List.of(java, "-jar", classPath);
+			command.addAll(List.of("-jar", classPath));
 		}
-		return List.of(java, "-cp", classPath, Benchmarks.class.getName());
+		else {
+			command.addAll(List.of("-cp", classPath, Benchmarks.class.getName()));
+		}
+		return command;
 	}
 
 	private void iperf(Config config, Peer forwarder, int port, String figure, List<String> options)

@@ -4,8 +4,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.sshd.client.ClientBuilder;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
+
 import io.github.sshtunnel.core.ForwardSettings;
 import io.github.sshtunnel.core.PrivateKeySource;
+import io.github.sshtunnel.core.SshClientCustomizer;
 import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.core.TunnelSettings;
 
@@ -38,7 +43,7 @@ final class OpenTime {
 		List<Long> micros = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			long start = System.nanoTime();
-			SshTunnel tunnel = new SshTunnel(settings).open();
+			SshTunnel tunnel = new SshTunnel(settings, customizers()).open();
 			micros.add((System.nanoTime() - start) / 1000);
 			tunnel.close();
 		}
@@ -47,6 +52,20 @@ final class OpenTime {
 			out.append(' ').append(value);
 		}
 		System.out.println(out);
+	}
+
+	/**
+	 * With {@code -Dbench.kex=name,...}, force the key exchange algorithms, to measure
+	 * their cost (the starter's defaults otherwise).
+	 */
+	private static List<SshClientCustomizer> customizers() {
+		String kex = System.getProperty("bench.kex");
+		if (kex == null) {
+			return List.of();
+		}
+		return List.of((client) -> client.setKeyExchangeFactories(NamedFactory
+			.setUpTransformedFactories(false, BuiltinDHFactories.parseDHFactoriesList(kex).getParsedFactories(),
+					ClientBuilder.DH2KEX)));
 	}
 
 }
