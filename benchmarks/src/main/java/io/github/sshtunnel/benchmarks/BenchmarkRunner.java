@@ -291,8 +291,10 @@ final class BenchmarkRunner {
 	private static List<String> javaCommand() {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		if (System.getProperty("bench.kex") != null) {
-			command.add("-Dbench.kex=" + System.getProperty("bench.kex"));
+		for (String property : List.of("bench.kex")) {
+			if (System.getProperty(property) != null) {
+				command.add("-D" + property + "=" + System.getProperty(property));
+			}
 		}
 		String classPath = System.getProperty("java.class.path");
 		if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {

@@ -24,6 +24,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -177,10 +178,37 @@ class SshTunnelDataSourceTests {
 		}
 	}
 
+	@Test
+	void liquibaseWithItsOwnUrlMigratesThroughTheTunnel() {
+		String url = "jdbc:h2:tcp://127.0.0.1:${local.ssh.tunnel.forwards.db.port}/mem:lb;DB_CLOSE_DELAY=-1";
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(LiquibaseApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("ssh.tunnel.host=127.0.0.1", "ssh.tunnel.port=" + this.sshServer.port(),
+					"ssh.tunnel.username=alice", "ssh.tunnel.password=secret",
+					"ssh.tunnel.host-key=" + this.sshServer.hostKeyFingerprint(),
+					"ssh.tunnel.forwards.db.remote-host=127.0.0.1",
+					"ssh.tunnel.forwards.db.remote-port=" + this.database.getPort(), "spring.datasource.url=" + url,
+					"spring.datasource.username=sa", "spring.liquibase.url=" + url, "spring.liquibase.user=sa",
+					"spring.main.banner-mode=off")
+			.run()) {
+			assertThat(new JdbcTemplate(context.getBean(DataSource.class))
+				.queryForObject("select count(*) from visitor", Integer.class)).isEqualTo(1);
+			assertThat(context.getBean(SshTunnel.class).state().forward("db").openedConnections())
+				.isGreaterThanOrEqualTo(2);
+		}
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ SshTunnelAutoConfiguration.class, DataSourceAutoConfiguration.class,
 			FlywayAutoConfiguration.class })
 	static class FlywayApplication {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ SshTunnelAutoConfiguration.class, DataSourceAutoConfiguration.class,
+			LiquibaseAutoConfiguration.class })
+	static class LiquibaseApplication {
 
 	}
 
