@@ -63,9 +63,8 @@ final class OpenTime {
 		if (kex == null) {
 			return List.of();
 		}
-		return List.of((client) -> client.setKeyExchangeFactories(NamedFactory
-			.setUpTransformedFactories(false, BuiltinDHFactories.parseDHFactoriesList(kex).getParsedFactories(),
-					ClientBuilder.DH2KEX)));
+		return List.of((client) -> client.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false,
+				BuiltinDHFactories.parseDHFactoriesList(kex).getParsedFactories(), ClientBuilder.DH2KEX)));
 	}
 
 }
