@@ -27,11 +27,12 @@ import io.github.sshtunnel.core.SshTunnelException.Reason;
 /**
  * One local connection carried through a {@code direct-tcpip} channel, without a thread
  * of its own: both directions are chains of asynchronous operations. Application bytes
- * read from the local socket are written to the channel; the next read starts when the
- * channel took them (so the SSH window throttles the application). Target bytes read from
- * the channel are written to the local socket; the next channel read (which opens the SSH
+ * are read from the local socket into one of two buffers and written to the channel; the
+ * next read overlaps that write, and reading pauses only while both buffers wait for the
+ * channel (so the SSH window throttles the application). Target bytes read from the
+ * channel are written to the local socket; the next channel read (which opens the SSH
  * window again) starts when the socket took them (so a slow application throttles the
- * target). The reads and writes copy nothing beyond what MINA's packet encoding needs.
+ * target).
  * <p>
  * Each buffer is reused only after the operation that used it completed. Bytes are
  * counted when they have been handed on, so the counters are exact.
@@ -50,7 +51,15 @@ final class ForwardedConnection {
 
 	private final AtomicBoolean finished = new AtomicBoolean();
 
-	private final ByteBuffer outbound = ByteBuffer.allocate(BUFFER_SIZE);
+	private final ByteBuffer[] outbound = { ByteBuffer.allocate(BUFFER_SIZE), ByteBuffer.allocate(BUFFER_SIZE) };
+
+	private final Object outboundLock = new Object();
+
+	private ByteBuffer pendingChunk;
+
+	private boolean writing;
+
+	private boolean localEof;
 
 	private final ByteArrayBuffer inbound = new ByteArrayBuffer(new byte[BUFFER_SIZE], 0, 0, false);
 
@@ -130,7 +139,7 @@ final class ForwardedConnection {
 			finishIfDone();
 		});
 		this.forward.opened(this);
-		readLocal();
+		readLocal(this.outbound[0]);
 		readRemote();
 	}
 
@@ -142,21 +151,17 @@ final class ForwardedConnection {
 		abort();
 	}
 
-	// application -> target
+	// application -> target: two buffers, so that reading the next chunk from the
+	// application overlaps writing the previous one to the channel
 
-	private void readLocal() {
-		this.outbound.clear();
+	private void readLocal(ByteBuffer buffer) {
+		buffer.clear();
 		try {
-			this.socket.read(this.outbound, null, new CompletionHandler<Integer, Void>() {
+			this.socket.read(buffer, null, new CompletionHandler<Integer, Void>() {
 
 				@Override
 				public void completed(Integer read, Void attachment) {
-					if (read < 0) {
-						localEnded();
-					}
-					else {
-						writeRemote(read);
-					}
+					chunkRead(buffer, read);
 				}
 
 				@Override
@@ -171,14 +176,44 @@ final class ForwardedConnection {
 		}
 	}
 
-	private void writeRemote(int length) {
+	private void chunkRead(ByteBuffer buffer, int read) {
+		boolean write = false;
+		boolean end = false;
+		synchronized (this.outboundLock) {
+			if (read < 0) {
+				this.localEof = true;
+				end = !this.writing;
+			}
+			else {
+				buffer.flip();
+				if (this.writing) {
+					// both buffers are busy: stop reading until the channel took a chunk
+					this.pendingChunk = buffer;
+				}
+				else {
+					this.writing = true;
+					write = true;
+				}
+			}
+		}
+		if (end) {
+			localEnded();
+		}
+		else if (write) {
+			writeRemote(buffer);
+			readLocal(other(buffer));
+		}
+	}
+
+	private void writeRemote(ByteBuffer buffer) {
+		int length = buffer.remaining();
 		try {
 			IoWriteFuture write = this.channel.getAsyncIn()
-				.writeBuffer(new ByteArrayBuffer(this.outbound.array(), 0, length, true));
+				.writeBuffer(new ByteArrayBuffer(buffer.array(), buffer.position(), length, true));
 			write.addListener((future) -> {
 				if (future.isWritten()) {
 					this.forward.bytesOutbound.add(length);
-					readLocal();
+					chunkWritten(buffer);
 				}
 				else {
 					abort();
@@ -190,10 +225,34 @@ final class ForwardedConnection {
 		}
 	}
 
+	private void chunkWritten(ByteBuffer written) {
+		ByteBuffer next;
+		boolean end = false;
+		synchronized (this.outboundLock) {
+			next = this.pendingChunk;
+			this.pendingChunk = null;
+			if (next == null) {
+				this.writing = false;
+				end = this.localEof;
+			}
+		}
+		if (next != null) {
+			writeRemote(next);
+			// reading had stopped while both buffers were busy: resume into the free one
+			readLocal(written);
+		}
+		else if (end) {
+			localEnded();
+		}
+	}
+
+	private ByteBuffer other(ByteBuffer buffer) {
+		return (buffer == this.outbound[0]) ? this.outbound[1] : this.outbound[0];
+	}
+
 	private void localEnded() {
-		// the application closed its side: send EOF once pending data is out, keep
-		// reading
-		// the answer
+		// the application closed its side and every chunk is written: send EOF, keep
+		// reading the answer
 		this.outboundDone = true;
 		try {
 			this.channel.getAsyncIn().close(false);

@@ -111,6 +111,34 @@ class SshTunnelLifecycleTests {
 	}
 
 	@Test
+	void carriesLargeTransfersIntactAndInOrder() throws Exception {
+		this.server.start();
+		byte[] payload = new byte[8 * 1024 * 1024 + 17];
+		new java.util.Random(42).nextBytes(payload);
+		try (SshTunnel tunnel = new SshTunnel(echoSettings().build()).open();
+				Socket socket = connect(tunnel.localPort("echo"))) {
+			Thread writer = new Thread(() -> {
+				try {
+					socket.getOutputStream().write(payload);
+					socket.shutdownOutput();
+				}
+				catch (IOException ex) {
+					// the reader fails the test
+				}
+			});
+			writer.start();
+			byte[] echoed = socket.getInputStream().readAllBytes();
+			writer.join(10_000);
+			assertThat(echoed).hasSize(payload.length);
+			assertThat(java.util.Arrays.mismatch(echoed, payload)).isEqualTo(-1);
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(
+						() -> assertThat(tunnel.state().forward("echo").bytesOutbound()).isEqualTo(payload.length));
+			assertThat(tunnel.state().forward("echo").bytesInbound()).isEqualTo(payload.length);
+		}
+	}
+
+	@Test
 	void refusedTargetClosesTheLocalConnectionAndCountsAFailure() throws Exception {
 		this.server.start();
 		int closedPort = freePort();
