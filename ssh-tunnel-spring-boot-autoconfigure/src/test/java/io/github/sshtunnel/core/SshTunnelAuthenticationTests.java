@@ -6,7 +6,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.github.sshtunnel.core.SshTunnelException.Reason;
 import io.github.sshtunnel.testsupport.TestSshServer;
@@ -48,10 +48,7 @@ class SshTunnelAuthenticationTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "ed25519_openssh", "ed25519_openssh_encrypted", "ed25519_pkcs8", "ed25519_pkcs8_encrypted",
-			"ecdsa_openssh", "ecdsa_openssh_encrypted", "ecdsa_pkcs8", "ecdsa_pkcs8_encrypted", "ecdsa_pem",
-			"ecdsa_pem_encrypted", "rsa_openssh", "rsa_openssh_encrypted", "rsa_pkcs8", "rsa_pkcs8_encrypted",
-			"rsa_pem", "rsa_pem_encrypted" })
+	@MethodSource("io.github.sshtunnel.testsupport.KeyFixtures#all")
 	void logsInWithKey(String key) throws Exception {
 		this.server = TestSshServer.withKeysOnly("alice").authorize(KEYS.resolve(key + ".pub")).start();
 		TunnelSettings.Builder builder = settings().privateKey(PrivateKeySource.ofPath(KEYS.resolve(key)));

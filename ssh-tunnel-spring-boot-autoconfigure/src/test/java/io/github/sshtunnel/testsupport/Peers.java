@@ -1,5 +1,6 @@
 package io.github.sshtunnel.testsupport;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -17,6 +18,13 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class Peers {
 
+	/**
+	 * The environment variable that makes every real peer mandatory.
+	 */
+	public static final String REQUIRE_PEERS = "SSH_TUNNEL_REQUIRE_PEERS";
+
+	private static final int CONNECT_TIMEOUT_MILLIS = 1000;
+
 	private Peers() {
 	}
 
@@ -25,11 +33,12 @@ public final class Peers {
 	 * @return whether {@code SSH_TUNNEL_REQUIRE_PEERS} is {@code true}
 	 */
 	public static boolean mandatory() {
-		return "true".equalsIgnoreCase(System.getenv("SSH_TUNNEL_REQUIRE_PEERS"));
+		return "true".equalsIgnoreCase(System.getenv(REQUIRE_PEERS));
 	}
 
 	/**
-	 * Go on if the peer is available; otherwise fail when peers are mandatory, or skip.
+	 * Go on if the peer is available; otherwise fail when peers are mandatory, or skip
+	 * the test.
 	 * @param available whether the peer is available
 	 * @param what the peer, for the message
 	 */
@@ -38,43 +47,86 @@ public final class Peers {
 			return;
 		}
 		if (mandatory()) {
-			throw new AssertionError(
-					what + " is required because SSH_TUNNEL_REQUIRE_PEERS=true, but it is not available");
+			throw new AssertionError(what + " is required because " + REQUIRE_PEERS + "=true");
 		}
-		Assumptions
-			.abort(what + " is not available on this machine (set SSH_TUNNEL_REQUIRE_PEERS=true to make it mandatory)");
+		Assumptions.abort(what + " is not available");
+	}
+
+	/**
+	 * Whether PostgreSQL accepts connections on 127.0.0.1:5432.
+	 * @return whether a TCP connection succeeds within one second
+	 */
+	public static boolean postgresAvailable() {
+		return listening(5432);
+	}
+
+	/**
+	 * Whether MariaDB accepts connections on 127.0.0.1:3306.
+	 * @return whether a TCP connection succeeds within one second
+	 */
+	public static boolean mariadbAvailable() {
+		return listening(3306);
+	}
+
+	/**
+	 * Whether a real OpenSSH server can be started: {@value OpenSshServer#SSHD} exists
+	 * and {@code ssh-keygen} is on the {@code PATH}.
+	 * @return whether {@link OpenSshServer} can run here
+	 */
+	public static boolean sshdAvailable() {
+		return Files.isExecutable(Path.of(OpenSshServer.SSHD)) && onPath("ssh-keygen");
+	}
+
+	/**
+	 * Whether the OpenSSH client {@code ssh} is on the {@code PATH}.
+	 * @return whether {@code ssh} can run here
+	 */
+	public static boolean sshClientAvailable() {
+		return onPath("ssh");
 	}
 
 	/**
 	 * Require a real OpenSSH server binary and {@code ssh-keygen}.
 	 */
 	public static void requireOpenSsh() {
-		require(Files.isExecutable(Path.of(OpenSshServer.SSHD)) && Files.isExecutable(Path.of("/usr/bin/ssh-keygen")),
-				"OpenSSH sshd (" + OpenSshServer.SSHD + ") and ssh-keygen");
+		require(sshdAvailable(), "OpenSSH sshd (" + OpenSshServer.SSHD + ") and ssh-keygen");
 	}
 
 	/**
 	 * Require PostgreSQL on 127.0.0.1:5432.
 	 */
 	public static void requirePostgres() {
-		require(listening(5432), "PostgreSQL on 127.0.0.1:5432");
+		require(postgresAvailable(), "PostgreSQL on 127.0.0.1:5432");
 	}
 
 	/**
 	 * Require MariaDB on 127.0.0.1:3306.
 	 */
 	public static void requireMariaDb() {
-		require(listening(3306), "MariaDB on 127.0.0.1:3306");
+		require(mariadbAvailable(), "MariaDB on 127.0.0.1:3306");
 	}
 
 	private static boolean listening(int port) {
 		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+			socket.connect(new InetSocketAddress("127.0.0.1", port), CONNECT_TIMEOUT_MILLIS);
 			return true;
 		}
 		catch (IOException ex) {
 			return false;
 		}
+	}
+
+	private static boolean onPath(String command) {
+		String path = System.getenv("PATH");
+		if (path == null) {
+			return false;
+		}
+		for (String directory : path.split(File.pathSeparator)) {
+			if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, command))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

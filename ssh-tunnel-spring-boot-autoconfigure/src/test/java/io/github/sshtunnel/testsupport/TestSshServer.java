@@ -1,6 +1,8 @@
 package io.github.sshtunnel.testsupport;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,30 +10,56 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.digest.BuiltinDigests;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.server.shell.UnknownCommand;
 
 /**
  * An in-process Apache MINA SSH server on 127.0.0.1 for tests: password and/or public key
- * login, port forwarding allowed (or refused), a generated host key, and stop/restart on
- * the same port.
+ * login, port forwarding allowed (or refused), a generated host key kept in a temporary
+ * file, and stop/restart on the same port.
+ * <p>
+ * The only command it runs is {@code true} (exit status 0), so that a real {@code ssh}
+ * client can prove that it logged in.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
 public final class TestSshServer implements AutoCloseable {
+
+	/**
+	 * Host key type: ECDSA on nistp256 (the default).
+	 */
+	public static final String ECDSA = "ecdsa";
+
+	/**
+	 * Host key type: ed25519 (through Bouncy Castle).
+	 */
+	public static final String ED25519 = "ed25519";
+
+	/**
+	 * Host key type: RSA, 2048 bits.
+	 */
+	public static final String RSA = "rsa";
 
 	private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
@@ -41,7 +69,13 @@ public final class TestSshServer implements AutoCloseable {
 
 	private final List<PublicKey> authorizedKeys = new CopyOnWriteArrayList<>();
 
-	private final KeyPair hostKeyPair;
+	private String hostKeyType = ECDSA;
+
+	private Path hostKeyDirectory;
+
+	private SimpleGeneratorHostKeyProvider hostKeyProvider;
+
+	private KeyPair hostKeyPair;
 
 	private boolean forwardingAllowed = true;
 
@@ -49,10 +83,9 @@ public final class TestSshServer implements AutoCloseable {
 
 	private int port;
 
-	private TestSshServer(String username, String password, String hostKeyAlgorithm) {
+	private TestSshServer(String username, String password) {
 		this.username = username;
 		this.password = password;
-		this.hostKeyPair = generateHostKey(hostKeyAlgorithm);
 	}
 
 	/**
@@ -63,7 +96,7 @@ public final class TestSshServer implements AutoCloseable {
 	 * @return the server, not started
 	 */
 	public static TestSshServer withPassword(String username, String password) {
-		return new TestSshServer(username, password, "ecdsa");
+		return new TestSshServer(username, password);
 	}
 
 	/**
@@ -72,23 +105,28 @@ public final class TestSshServer implements AutoCloseable {
 	 * @return the server, not started
 	 */
 	public static TestSshServer withKeysOnly(String username) {
-		return new TestSshServer(username, null, "ecdsa");
+		return new TestSshServer(username, null);
 	}
 
 	/**
-	 * Use a host key of another type.
-	 * @param algorithm {@code ed25519}, {@code rsa} or {@code ecdsa}
-	 * @return a new server with the same users and the new host key
+	 * Use a host key of another type. Only possible before the host key is generated,
+	 * that is before the first {@link #start()}, {@link #hostKey()} or
+	 * {@link #knownHostsLine()}.
+	 * @param type {@link #ECDSA} (default), {@link #ED25519} or {@link #RSA}
+	 * @return this server
 	 */
-	public TestSshServer hostKeyType(String algorithm) {
-		TestSshServer other = new TestSshServer(this.username, this.password, algorithm);
-		other.authorizedKeys.addAll(this.authorizedKeys);
-		other.forwardingAllowed = this.forwardingAllowed;
-		return other;
+	public synchronized TestSshServer hostKeyType(String type) {
+		if (this.hostKeyPair != null) {
+			throw new IllegalStateException("The host key is generated already");
+		}
+		algorithm(type);
+		this.hostKeyType = type;
+		return this;
 	}
 
 	/**
-	 * Authorize a public key file (OpenSSH {@code .pub} format).
+	 * Authorize the keys of a public key file (OpenSSH {@code .pub} or
+	 * {@code authorized_keys} format).
 	 * @param publicKeyFile the file
 	 * @return this server
 	 */
@@ -105,10 +143,21 @@ public final class TestSshServer implements AutoCloseable {
 	}
 
 	/**
-	 * Refuse every port forwarding request.
+	 * Authorize a public key.
+	 * @param publicKey the key
 	 * @return this server
 	 */
-	public TestSshServer refuseForwarding() {
+	public TestSshServer authorize(PublicKey publicKey) {
+		this.authorizedKeys.add(publicKey);
+		return this;
+	}
+
+	/**
+	 * Refuse every port forwarding request ({@link RejectAllForwardingFilter}). Takes
+	 * effect at the next {@link #start()}.
+	 * @return this server
+	 */
+	public synchronized TestSshServer refuseForwarding() {
 		this.forwardingAllowed = false;
 		return this;
 	}
@@ -118,10 +167,14 @@ public final class TestSshServer implements AutoCloseable {
 	 * @return this server
 	 */
 	public synchronized TestSshServer start() {
+		if (this.server != null) {
+			throw new IllegalStateException("Already started on port " + this.port);
+		}
+		hostKeyPair();
 		SshServer sshServer = SshServer.setUpDefaultServer();
 		sshServer.setHost("127.0.0.1");
 		sshServer.setPort(this.port);
-		sshServer.setKeyPairProvider(KeyPairProvider.wrap(this.hostKeyPair));
+		sshServer.setKeyPairProvider(this.hostKeyProvider);
 		if (this.password != null) {
 			sshServer.setPasswordAuthenticator(
 					(user, secret, session) -> this.username.equals(user) && this.password.equals(secret));
@@ -130,12 +183,14 @@ public final class TestSshServer implements AutoCloseable {
 				&& this.authorizedKeys.stream().anyMatch((authorized) -> KeyUtils.compareKeys(authorized, key)));
 		sshServer.setForwardingFilter(
 				this.forwardingAllowed ? AcceptAllForwardingFilter.INSTANCE : RejectAllForwardingFilter.INSTANCE);
+		sshServer.setCommandFactory(
+				(channel, command) -> "true".equals(command.trim()) ? new TrueCommand() : new UnknownCommand(command));
 		CoreModuleProperties.STOP_WAIT_TIME.set(sshServer, STOP_WAIT);
 		try {
 			sshServer.start();
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+			throw new UncheckedIOException("Cannot start the test SSH server on 127.0.0.1:" + this.port, ex);
 		}
 		this.server = sshServer;
 		this.port = sshServer.getPort();
@@ -147,13 +202,17 @@ public final class TestSshServer implements AutoCloseable {
 	 * @param port the port
 	 * @return this server
 	 */
-	public TestSshServer startOn(int port) {
+	public synchronized TestSshServer startOn(int port) {
+		if (this.server != null) {
+			throw new IllegalStateException("Already started on port " + this.port);
+		}
 		this.port = port;
 		return start();
 	}
 
 	/**
-	 * Stop the server and drop every session at once, as a crash would.
+	 * Stop the server and drop every session at once, as a crash would. Waits at most 5
+	 * seconds.
 	 */
 	public synchronized void stop() {
 		SshServer sshServer = this.server;
@@ -172,24 +231,63 @@ public final class TestSshServer implements AutoCloseable {
 	}
 
 	/**
-	 * Start again on the same port.
+	 * Stop, then start again on the same port with the same host key.
 	 * @return this server
 	 */
-	public TestSshServer restart() {
+	public synchronized TestSshServer restart() {
 		stop();
 		return start();
 	}
 
-	public int port() {
+	/**
+	 * Whether the server is started.
+	 * @return whether it is started
+	 */
+	public synchronized boolean isRunning() {
+		return this.server != null && this.server.isOpen();
+	}
+
+	/**
+	 * Return the port: {@code 0} before the first start, then the port the server was
+	 * (and will again be) bound to.
+	 * @return the port
+	 */
+	public synchronized int port() {
 		return this.port;
 	}
 
+	/**
+	 * Return the user that may log in.
+	 * @return the user name
+	 */
 	public String username() {
 		return this.username;
 	}
 
+	/**
+	 * Return the host key type.
+	 * @return {@link #ECDSA}, {@link #ED25519} or {@link #RSA}
+	 */
+	public synchronized String hostKeyType() {
+		return this.hostKeyType;
+	}
+
+	/**
+	 * Return the host key, generating it if needed.
+	 * @return the public host key
+	 */
 	public PublicKey hostKey() {
-		return this.hostKeyPair.getPublic();
+		return hostKeyPair().getPublic();
+	}
+
+	/**
+	 * Return the file that holds the host key pair (as MINA's
+	 * {@link SimpleGeneratorHostKeyProvider} writes it), generating it if needed.
+	 * @return the host key file
+	 */
+	public synchronized Path hostKeyFile() {
+		hostKeyPair();
+		return this.hostKeyProvider.getPath();
 	}
 
 	/**
@@ -209,15 +307,16 @@ public final class TestSshServer implements AutoCloseable {
 	}
 
 	/**
-	 * Return a known_hosts line for this server.
+	 * Return a known_hosts line for this server ({@code [127.0.0.1]:port key}). Only
+	 * meaningful once the server has a port, that is after the first {@link #start()}.
 	 * @return the line
 	 */
 	public String knownHostsLine() {
-		return "[127.0.0.1]:" + this.port + " " + hostKeyLine();
+		return "[127.0.0.1]:" + port() + " " + hostKeyLine();
 	}
 
 	/**
-	 * Write a known_hosts file with this server's line.
+	 * Write a known_hosts file that holds this server's line.
 	 * @param file the file
 	 * @return the file
 	 */
@@ -232,8 +331,8 @@ public final class TestSshServer implements AutoCloseable {
 	}
 
 	/**
-	 * Return how many sessions are open.
-	 * @return the number of open sessions
+	 * Return how many authenticated sessions are open.
+	 * @return the number of open, authenticated sessions
 	 */
 	public synchronized int activeSessions() {
 		return (this.server != null) ? (int) this.server.getActiveSessions()
@@ -243,23 +342,113 @@ public final class TestSshServer implements AutoCloseable {
 			.count() : 0;
 	}
 
+	/**
+	 * Stop the server and delete its host key file.
+	 */
 	@Override
-	public void close() {
-		stop();
+	public synchronized void close() {
+		try {
+			stop();
+		}
+		finally {
+			deleteHostKeyDirectory();
+		}
 	}
 
-	private static KeyPair generateHostKey(String algorithm) {
-		try {
-			return switch (algorithm) {
-				case "ed25519" -> KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-				case "rsa" -> KeyUtils.generateKeyPair(KeyPairProvider.SSH_RSA, 2048);
-				case "ecdsa" -> KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
-				default -> throw new IllegalArgumentException("Unknown host key type " + algorithm);
-			};
+	private synchronized KeyPair hostKeyPair() {
+		if (this.hostKeyPair == null) {
+			Path file;
+			try {
+				this.hostKeyDirectory = Files.createTempDirectory("test-sshd");
+				file = this.hostKeyDirectory.resolve("hostkey." + this.hostKeyType);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			// a server that is never started (an impostor's key) is never closed either
+			this.hostKeyDirectory.toFile().deleteOnExit();
+			file.toFile().deleteOnExit();
+			SimpleGeneratorHostKeyProvider provider = new SimpleGeneratorHostKeyProvider(file);
+			provider.setAlgorithm(algorithm(this.hostKeyType));
+			provider.setKeySize(keySize(this.hostKeyType));
+			List<KeyPair> keys = provider.loadKeys(null);
+			if (keys.isEmpty() || !Files.exists(file)) {
+				deleteHostKeyDirectory();
+				throw new IllegalStateException("Cannot generate a " + this.hostKeyType + " host key in " + file);
+			}
+			this.hostKeyProvider = provider;
+			this.hostKeyPair = keys.get(0);
 		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException(ex);
+		return this.hostKeyPair;
+	}
+
+	private void deleteHostKeyDirectory() {
+		Path directory = this.hostKeyDirectory;
+		if (directory == null || !Files.exists(directory)) {
+			return;
 		}
+		try (Stream<Path> paths = Files.walk(directory)) {
+			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(path);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String algorithm(String type) {
+		return switch (type) {
+			case ECDSA -> KeyUtils.EC_ALGORITHM;
+			case ED25519 -> SecurityUtils.EDDSA;
+			case RSA -> KeyUtils.RSA_ALGORITHM;
+			default -> throw new IllegalArgumentException("Unknown host key type " + type);
+		};
+	}
+
+	private static int keySize(String type) {
+		return switch (type) {
+			case ECDSA, ED25519 -> 256;
+			case RSA -> 2048;
+			default -> throw new IllegalArgumentException("Unknown host key type " + type);
+		};
+	}
+
+	/**
+	 * The {@code true} command: exits with status 0 at once.
+	 */
+	private static final class TrueCommand implements Command {
+
+		private ExitCallback callback;
+
+		@Override
+		public void setExitCallback(ExitCallback callback) {
+			this.callback = callback;
+		}
+
+		@Override
+		public void setInputStream(InputStream in) {
+		}
+
+		@Override
+		public void setOutputStream(OutputStream out) {
+		}
+
+		@Override
+		public void setErrorStream(OutputStream err) {
+		}
+
+		@Override
+		public void start(ChannelSession channel, Environment env) {
+			Thread exit = new Thread(() -> this.callback.onExit(0), "test-sshd-true");
+			exit.setDaemon(true);
+			exit.start();
+		}
+
+		@Override
+		public void destroy(ChannelSession channel) {
+		}
+
 	}
 
 }
