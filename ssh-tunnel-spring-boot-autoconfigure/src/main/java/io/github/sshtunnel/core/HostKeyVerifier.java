@@ -151,13 +151,13 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 			if (KeyUtils.compareKeys(this.pinnedKey, serverKey)) {
 				return true;
 			}
-			return reject(session, changedPinned(describe(this.pinnedKey), serverKey));
+			return reject(changedPinned(describe(this.pinnedKey), serverKey));
 		}
 		if (this.pinnedFingerprint != null) {
 			if (Boolean.TRUE.equals(KeyUtils.checkFingerPrint(this.pinnedFingerprint, serverKey).getKey())) {
 				return true;
 			}
-			return reject(session, changedPinned(this.pinnedFingerprint, serverKey));
+			return reject(changedPinned(this.pinnedFingerprint, serverKey));
 		}
 		if (this.knownHosts == null) {
 			logger.warn("Accepting SSH host key {} of {} without checking it (ssh.tunnel.strict-host-key-checking=no)",
@@ -177,7 +177,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 						+ " to the new key or fingerprint.");
 	}
 
-	private boolean reject(ClientSession session, SshTunnelException rejection) {
+	private boolean reject(SshTunnelException rejection) {
 		this.rejection.set(rejection);
 		return false;
 	}

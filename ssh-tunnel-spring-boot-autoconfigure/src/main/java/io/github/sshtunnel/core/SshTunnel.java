@@ -431,7 +431,7 @@ public final class SshTunnel implements AutoCloseable {
 			auth.verify(remaining(deadline));
 		}
 		catch (IOException | RuntimeException ex) {
-			SshTunnelException failure = translate(ex, newSession, authenticating, deadline);
+			SshTunnelException failure = translate(ex, authenticating, deadline);
 			if (newSession != null) {
 				newSession.close(true);
 			}
@@ -475,8 +475,7 @@ public final class SshTunnel implements AutoCloseable {
 		return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
 	}
 
-	private SshTunnelException translate(Exception ex, ClientSession failedSession, boolean authenticating,
-			long deadline) {
+	private SshTunnelException translate(Exception ex, boolean authenticating, long deadline) {
 		if (ex instanceof SshTunnelException tunnelException) {
 			return tunnelException;
 		}

@@ -133,32 +133,28 @@ class SshTunnelMetricsAutoConfigurationTests {
 
 	@Test
 	void backsOffWithoutMicrometer() {
-		new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(SshTunnelAutoConfiguration.class, SshTunnelMetricsAutoConfiguration.class))
-			.withPropertyValues("ssh.tunnel.host=127.0.0.1", "ssh.tunnel.port=" + this.server.port(),
-					"ssh.tunnel.username=alice", "ssh.tunnel.password=secret",
-					"ssh.tunnel.host-key=" + this.server.hostKeyFingerprint())
-			.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
-			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				assertThat(context).doesNotHaveBean(SshTunnelMetrics.class);
-				assertThat(context).hasSingleBean(SshTunnel.class);
-			});
+		withoutBootMetrics().withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(SshTunnelMetrics.class);
+			assertThat(context).hasSingleBean(SshTunnel.class);
+		});
 	}
 
 	@Test
 	void backsOffWithoutMeterRegistry() {
-		new ApplicationContextRunner()
+		withoutBootMetrics().run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(SshTunnelMetrics.class);
+		});
+	}
+
+	private ApplicationContextRunner withoutBootMetrics() {
+		return new ApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(SshTunnelAutoConfiguration.class, SshTunnelMetricsAutoConfiguration.class))
 			.withPropertyValues("ssh.tunnel.host=127.0.0.1", "ssh.tunnel.port=" + this.server.port(),
 					"ssh.tunnel.username=alice", "ssh.tunnel.password=secret",
-					"ssh.tunnel.host-key=" + this.server.hostKeyFingerprint())
-			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				assertThat(context).doesNotHaveBean(SshTunnelMetrics.class);
-			});
+					"ssh.tunnel.host-key=" + this.server.hostKeyFingerprint());
 	}
 
 	private static double bytes(MeterRegistry registry, String direction) {
