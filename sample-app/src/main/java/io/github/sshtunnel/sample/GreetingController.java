@@ -1,42 +1,61 @@
 package io.github.sshtunnel.sample;
 
+import java.sql.DatabaseMetaData;
 import java.util.List;
-import java.util.Map;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariDataSource;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Reads rows through the tunnel.
+ * Reads the greetings through the DataSource, whose URL points at the tunnel's local
+ * port, and shows that URL next to them.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
 @RestController
-class GreetingController {
+public class GreetingController {
 
-	private final JdbcClient jdbc;
+	private final JdbcClient jdbcClient;
 
-	private final String jdbcUrl;
+	private final DataSource dataSource;
 
-	GreetingController(JdbcClient jdbc, DataSource dataSource) {
-		this.jdbc = jdbc;
-		this.jdbcUrl = (dataSource instanceof HikariDataSource hikari) ? hikari.getJdbcUrl() : null;
+	public GreetingController(JdbcClient jdbcClient, DataSource dataSource) {
+		this.jdbcClient = jdbcClient;
+		this.dataSource = dataSource;
 	}
 
 	@GetMapping("/api/greetings")
-	Map<String, Object> greetings() {
-		List<Greeting> rows = this.jdbc.sql("select id, message from greeting order by id")
+	public Greetings greetings() throws MetaDataAccessException {
+		String jdbcUrl = JdbcUtils.extractDatabaseMetaData(this.dataSource, DatabaseMetaData::getURL);
+		List<Greeting> greetings = this.jdbcClient.sql("select id, message from greeting order by id")
 			.query(Greeting.class)
 			.list();
-		return Map.of("jdbcUrl", String.valueOf(this.jdbcUrl), "greetings", rows);
+		return new Greetings(jdbcUrl, greetings);
 	}
 
-	record Greeting(int id, String message) {
+	/**
+	 * The response of {@code GET /api/greetings}.
+	 *
+	 * @param jdbcUrl the URL of the connection that the DataSource hands out
+	 * @param greetings the rows of the {@code greeting} table
+	 */
+	public record Greetings(String jdbcUrl, List<Greeting> greetings) {
+
+	}
+
+	/**
+	 * A row of the {@code greeting} table.
+	 *
+	 * @param id the id
+	 * @param message the message
+	 */
+	public record Greeting(int id, String message) {
+
 	}
 
 }

@@ -1,82 +1,130 @@
 package io.github.sshtunnel.sample;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.resttestclient.TestRestTemplate;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureTestRestTemplate;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.Environment;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.client.RestClient;
 
 import io.github.sshtunnel.core.SshTunnel;
+import io.github.sshtunnel.sample.GreetingController.Greeting;
+import io.github.sshtunnel.sample.GreetingController.Greetings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample, as a user runs it: rows come through the tunnel and health shows it.
+ * The sample as a user runs it: the rows come through the tunnel and health shows it.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@AutoConfigureTestRestTemplate
 class SampleApplicationTests {
 
-	@LocalServerPort
-	int port;
+	private static final String TUNNEL_PORT_PROPERTY = "local.ssh.tunnel.forwards.db.port";
 
 	@Autowired
-	Environment environment;
+	private TestRestTemplate restTemplate;
 
 	@Autowired
-	SshTunnel tunnel;
+	private Environment environment;
+
+	@Autowired
+	private SshTunnel tunnel;
 
 	@Test
 	void greetingsAreReadThroughTheTunnel() {
-		int tunnelPort = this.environment.getRequiredProperty("local.ssh.tunnel.forwards.db.port", Integer.class);
+		int tunnelPort = this.environment.getRequiredProperty(TUNNEL_PORT_PROPERTY, Integer.class);
 		assertThat(tunnelPort).isPositive().isEqualTo(this.tunnel.localPort("db"));
-		Map<String, Object> body = client().get()
-			.uri("/api/greetings")
-			.retrieve()
-			.body(new ParameterizedTypeReference<Map<String, Object>>() {
-			});
-		assertThat((String) body.get("jdbcUrl")).contains("127.0.0.1:" + tunnelPort + "/");
-		assertThat((List<?>) body.get("greetings")).hasSize(3);
-		assertThat(body.get("greetings").toString()).contains("Hello through the SSH tunnel");
+		ResponseEntity<Greetings> response = this.restTemplate.getForEntity("/api/greetings", Greetings.class);
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+		Greetings body = response.getBody();
+		assertThat(body).isNotNull();
+		assertThat(body.jdbcUrl()).startsWith("jdbc:h2:tcp://127.0.0.1:" + tunnelPort + "/");
+		assertThat(body.greetings()).extracting(Greeting::message).hasSize(3).contains("Hello through the SSH tunnel");
 		assertThat(this.tunnel.state().forward("db").bytesInbound()).isPositive();
 	}
 
 	@Test
-	void healthShowsTheTunnel() {
-		ResponseEntity<String> health = client().get().uri("/actuator/health").retrieve().toEntity(String.class);
-		assertThat(health.getStatusCode().value()).isEqualTo(200);
-		assertThat(health.getBody()).contains("\"status\":\"UP\"").contains("\"sshTunnel\"").doesNotContain("password");
-		String readiness = client().get().uri("/actuator/health/readiness").retrieve().body(String.class);
-		assertThat(readiness).contains("sshTunnel");
-		String prometheus = client().get().uri("/actuator/prometheus").retrieve().body(String.class);
-		assertThat(prometheus).contains("ssh_tunnel_session_connected").contains("ssh_tunnel_bytes_total");
+	@SuppressWarnings("unchecked")
+	void healthIsUpAndShowsTheTunnel() {
+		ResponseEntity<Map<String, Object>> response = getMap("/actuator/health");
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(response.getBody()).containsEntry("status", "UP");
+		Map<String, Object> components = (Map<String, Object>) response.getBody().get("components");
+		assertThat(components).containsKey("sshTunnel");
+		assertThat((Map<String, Object>) components.get("sshTunnel")).containsEntry("status", "UP");
+		assertThat(this.restTemplate.getForObject("/actuator/health", String.class))
+			.doesNotContain(this.environment.getRequiredProperty("ssh.tunnel.password"));
 	}
 
 	@Test
-	void tunnelPortIsFreeAfterShutdown() throws Exception {
-		ConfigurableApplicationContext context = SpringApplication.run(SampleApplication.class, "--server.port=0");
-		int tunnelPort = context.getBean(SshTunnel.class).localPort("db");
-		context.close();
-		try (ServerSocket socket = new ServerSocket(tunnelPort, 1, InetAddress.getByName("127.0.0.1"))) {
-			assertThat(socket.getLocalPort()).isEqualTo(tunnelPort);
-		}
+	void readinessIncludesTheTunnel() {
+		ResponseEntity<String> response = this.restTemplate.getForEntity("/actuator/health/readiness", String.class);
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(response.getBody()).contains("\"sshTunnel\"");
 	}
 
-	private RestClient client() {
-		return RestClient.create("http://127.0.0.1:" + this.port);
+	@Test
+	void prometheusShowsTheTunnelMetrics() {
+		ResponseEntity<String> response = this.restTemplate.getForEntity("/actuator/prometheus", String.class);
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(response.getBody()).contains("ssh_tunnel_session_connected").contains("ssh_tunnel_bytes_total");
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void portsAreFreeAfterTheContextCloses(CapturedOutput output) throws IOException {
+		ConfigurableApplicationContext context = new SpringApplication(SampleApplication.class).run("--server.port=0");
+		int tunnelPort;
+		int sshPort;
+		int databasePort;
+		String password;
+		try {
+			Environment environment = context.getEnvironment();
+			tunnelPort = environment.getRequiredProperty(TUNNEL_PORT_PROPERTY, Integer.class);
+			assertThat(context.getBean(SshTunnel.class).localPort("db")).isEqualTo(tunnelPort);
+			sshPort = environment.getRequiredProperty("ssh.tunnel.port", Integer.class);
+			databasePort = environment.getRequiredProperty("ssh.tunnel.forwards.db.remote-port", Integer.class);
+			password = environment.getRequiredProperty("ssh.tunnel.password");
+		}
+		finally {
+			context.close();
+		}
+		assertPortIsFree(tunnelPort);
+		assertPortIsFree(sshPort);
+		assertPortIsFree(databasePort);
+		assertThat(output).contains("Demo servers running on 127.0.0.1: SSH on port " + sshPort)
+			.doesNotContain(password);
+	}
+
+	private ResponseEntity<Map<String, Object>> getMap(String path) {
+		return this.restTemplate.exchange(path, HttpMethod.GET, null,
+				new ParameterizedTypeReference<Map<String, Object>>() {
+				});
+	}
+
+	private static void assertPortIsFree(int port) throws IOException {
+		try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+			assertThat(socket.getLocalPort()).isEqualTo(port);
+		}
 	}
 
 }

@@ -1,67 +1,112 @@
 package io.github.sshtunnel.sample.demo;
 
 import java.io.IOException;
-import java.security.GeneralSecurityException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.digest.BuiltinDigests;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.h2.tools.Server;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The demo's SSH server (Apache MINA, password login for user {@code demo} with a random
- * password) and H2 database server, both on 127.0.0.1 and random ports.
+ * password, a fresh EC host key) and H2 database server, both on 127.0.0.1 and random
+ * ports.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
 final class DemoServers implements DisposableBean {
 
-	private final SshServer sshServer;
+	static final String USERNAME = "demo";
+
+	private static final Log logger = LogFactory.getLog(DemoServers.class);
 
 	private final Server database;
+
+	private final SshServer sshServer;
+
+	private final Path hostKeyDirectory;
 
 	private final String password;
 
 	private final String hostKeyFingerprint;
 
-	private DemoServers(SshServer sshServer, Server database, String password, String hostKeyFingerprint) {
-		this.sshServer = sshServer;
+	private DemoServers(Server database, SshServer sshServer, Path hostKeyDirectory, String password,
+			String hostKeyFingerprint) {
 		this.database = database;
+		this.sshServer = sshServer;
+		this.hostKeyDirectory = hostKeyDirectory;
 		this.password = password;
 		this.hostKeyFingerprint = hostKeyFingerprint;
 	}
 
+	/**
+	 * Start the H2 TCP server and the SSH server.
+	 * @return the running servers
+	 * @throws IllegalStateException if either server cannot be started
+	 */
 	static DemoServers start() {
+		Server database = null;
+		SshServer sshServer = null;
+		Path hostKeyDirectory = null;
 		try {
-			Server database = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
-			byte[] random = new byte[18];
-			new SecureRandom().nextBytes(random);
-			String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-			KeyPair hostKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-			SshServer sshServer = SshServer.setUpDefaultServer();
+			// H2 refuses connections from other hosts unless -tcpAllowOthers is given;
+			// also
+			// listen on loopback only (H2 reads this system property when it binds)
+			if (System.getProperty("h2.bindAddress") == null) {
+				System.setProperty("h2.bindAddress", "127.0.0.1");
+			}
+			database = Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-tcpDaemon").start();
+			String password = randomPassword();
+			hostKeyDirectory = Files.createTempDirectory("ssh-tunnel-demo-");
+			SimpleGeneratorHostKeyProvider hostKeyProvider = new SimpleGeneratorHostKeyProvider(
+					hostKeyDirectory.resolve("host_key"));
+			hostKeyProvider.setAlgorithm(KeyUtils.EC_ALGORITHM);
+			hostKeyProvider.setKeySize(256);
+			List<KeyPair> hostKeys = hostKeyProvider.loadKeys(null);
+			sshServer = SshServer.setUpDefaultServer();
 			sshServer.setHost("127.0.0.1");
 			sshServer.setPort(0);
-			sshServer.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-			sshServer
-				.setPasswordAuthenticator((user, secret, session) -> "demo".equals(user) && password.equals(secret));
+			sshServer.setKeyPairProvider(hostKeyProvider);
+			sshServer.setPasswordAuthenticator(
+					(username, secret, session) -> USERNAME.equals(username) && matches(password, secret));
 			sshServer.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
 			sshServer.start();
-			return new DemoServers(sshServer, database, password,
-					KeyUtils.getFingerPrint(BuiltinDigests.sha256, hostKey.getPublic()));
+			return new DemoServers(database, sshServer, hostKeyDirectory, password,
+					KeyUtils.getFingerPrint(BuiltinDigests.sha256, hostKeys.get(0).getPublic()));
 		}
-		catch (IOException | GeneralSecurityException | SQLException ex) {
+		catch (IOException | SQLException | RuntimeException ex) {
+			stop(database, sshServer, hostKeyDirectory);
 			throw new IllegalStateException("Could not start the demo servers", ex);
 		}
+	}
+
+	private static String randomPassword() {
+		byte[] random = new byte[18];
+		new SecureRandom().nextBytes(random);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+	}
+
+	private static boolean matches(String expected, String actual) {
+		return actual != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+				actual.getBytes(StandardCharsets.UTF_8));
 	}
 
 	/**
@@ -71,11 +116,11 @@ final class DemoServers implements DisposableBean {
 	 */
 	Map<String, Object> tunnelProperties() {
 		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("ssh.tunnel.port", this.sshServer.getPort());
-		properties.put("ssh.tunnel.username", "demo");
+		properties.put("ssh.tunnel.port", sshPort());
+		properties.put("ssh.tunnel.username", USERNAME);
 		properties.put("ssh.tunnel.password", this.password);
 		properties.put("ssh.tunnel.host-key", this.hostKeyFingerprint);
-		properties.put("ssh.tunnel.forwards.db.remote-port", this.database.getPort());
+		properties.put("ssh.tunnel.forwards.db.remote-port", databasePort());
 		return properties;
 	}
 
@@ -87,10 +132,43 @@ final class DemoServers implements DisposableBean {
 		return this.database.getPort();
 	}
 
+	String hostKeyFingerprint() {
+		return this.hostKeyFingerprint;
+	}
+
 	@Override
-	public void destroy() throws IOException {
-		this.sshServer.stop(true);
-		this.database.stop();
+	public void destroy() {
+		stop(this.database, this.sshServer, this.hostKeyDirectory);
+		logger.info("Demo servers stopped");
+	}
+
+	private static void stop(Server database, SshServer sshServer, Path hostKeyDirectory) {
+		try {
+			if (sshServer != null) {
+				sshServer.stop(true);
+			}
+		}
+		catch (IOException ex) {
+			// stopping immediately closes the sessions and the listener; nothing is left
+			// to retry
+		}
+		finally {
+			if (database != null) {
+				database.stop();
+			}
+			if (hostKeyDirectory != null) {
+				deleteQuietly(hostKeyDirectory);
+			}
+		}
+	}
+
+	private static void deleteQuietly(Path directory) {
+		try {
+			FileSystemUtils.deleteRecursively(directory);
+		}
+		catch (IOException ex) {
+			// a throw-away key in the temporary directory
+		}
 	}
 
 }
