@@ -160,16 +160,7 @@ class SshTunnelDataSourceTests {
 	@Test
 	void flywayWithItsOwnUrlMigratesThroughTheTunnel() {
 		String url = "jdbc:h2:tcp://127.0.0.1:${local.ssh.tunnel.forwards.db.port}/mem:app;DB_CLOSE_DELAY=-1";
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(FlywayApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties("ssh.tunnel.host=127.0.0.1", "ssh.tunnel.port=" + this.sshServer.port(),
-					"ssh.tunnel.username=alice", "ssh.tunnel.password=secret",
-					"ssh.tunnel.host-key=" + this.sshServer.hostKeyFingerprint(),
-					"ssh.tunnel.forwards.db.remote-host=127.0.0.1",
-					"ssh.tunnel.forwards.db.remote-port=" + this.database.getPort(), "spring.datasource.url=" + url,
-					"spring.datasource.username=sa", "spring.flyway.url=" + url, "spring.flyway.user=sa",
-					"spring.main.banner-mode=off")
-			.run()) {
+		try (ConfigurableApplicationContext context = runWithOwnMigrationUrl(FlywayApplication.class, "flyway", url)) {
 			SshTunnel tunnel = context.getBean(SshTunnel.class);
 			assertThat(context.getBean(Flyway.class).info().applied()).hasSize(1);
 			assertThat(tunnel.state().forward("db").openedConnections()).isGreaterThanOrEqualTo(2);
@@ -181,21 +172,25 @@ class SshTunnelDataSourceTests {
 	@Test
 	void liquibaseWithItsOwnUrlMigratesThroughTheTunnel() {
 		String url = "jdbc:h2:tcp://127.0.0.1:${local.ssh.tunnel.forwards.db.port}/mem:lb;DB_CLOSE_DELAY=-1";
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(LiquibaseApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties("ssh.tunnel.host=127.0.0.1", "ssh.tunnel.port=" + this.sshServer.port(),
-					"ssh.tunnel.username=alice", "ssh.tunnel.password=secret",
-					"ssh.tunnel.host-key=" + this.sshServer.hostKeyFingerprint(),
-					"ssh.tunnel.forwards.db.remote-host=127.0.0.1",
-					"ssh.tunnel.forwards.db.remote-port=" + this.database.getPort(), "spring.datasource.url=" + url,
-					"spring.datasource.username=sa", "spring.liquibase.url=" + url, "spring.liquibase.user=sa",
-					"spring.main.banner-mode=off")
-			.run()) {
+		try (ConfigurableApplicationContext context = runWithOwnMigrationUrl(LiquibaseApplication.class, "liquibase",
+				url)) {
 			assertThat(new JdbcTemplate(context.getBean(DataSource.class))
 				.queryForObject("select count(*) from visitor", Integer.class)).isEqualTo(1);
 			assertThat(context.getBean(SshTunnel.class).state().forward("db").openedConnections())
 				.isGreaterThanOrEqualTo(2);
 		}
+	}
+
+	private ConfigurableApplicationContext runWithOwnMigrationUrl(Class<?> application, String tool, String url) {
+		return new SpringApplicationBuilder(application).web(WebApplicationType.NONE)
+			.properties("ssh.tunnel.host=127.0.0.1", "ssh.tunnel.port=" + this.sshServer.port(),
+					"ssh.tunnel.username=alice", "ssh.tunnel.password=secret",
+					"ssh.tunnel.host-key=" + this.sshServer.hostKeyFingerprint(),
+					"ssh.tunnel.forwards.db.remote-host=127.0.0.1",
+					"ssh.tunnel.forwards.db.remote-port=" + this.database.getPort(), "spring.datasource.url=" + url,
+					"spring.datasource.username=sa", "spring." + tool + ".url=" + url, "spring." + tool + ".user=sa",
+					"spring.main.banner-mode=off")
+			.run();
 	}
 
 	@Configuration(proxyBeanMethods = false)
