@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.metrics.ApplicationStartup;
+import org.springframework.core.metrics.StartupStep;
 
 import io.github.sshtunnel.core.ForwardState;
 import io.github.sshtunnel.core.SshTunnel;
@@ -38,20 +41,50 @@ public class TunnelApplication {
 		}
 	}
 
+	/**
+	 * Start, then print the heap after GC, RSS, threads, the JVM's uptime once the
+	 * application is ready, and how long creating the {@code sshTunnel} bean took (that
+	 * is, opening the tunnel during the context refresh: Spring's own startup step).
+	 */
 	static void footprint(String[] args) throws IOException {
-		try (ConfigurableApplicationContext context = start(args)) {
+		BufferingApplicationStartup startup = new BufferingApplicationStartup(100_000);
+		try (ConfigurableApplicationContext context = start(args, startup)) {
+			long uptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
+			long tunnelMicros = startup.getBufferedTimeline()
+				.getEvents()
+				.stream()
+				.filter((event) -> "spring.beans.instantiate".equals(event.getStartupStep().getName()))
+				.filter((event) -> tagged(event.getStartupStep(), "beanName", "sshTunnel"))
+				.mapToLong((event) -> event.getDuration().toNanos() / 1000)
+				.findFirst()
+				.orElse(-1);
 			for (int i = 0; i < 3; i++) {
 				System.gc();
 			}
 			MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
 			long rssKb = rssKb();
 			System.out.println("FOOTPRINT heapUsed=" + heap.getUsed() + " rssKb=" + rssKb + " threads="
-					+ Thread.activeCount() + " tunnel=" + context.containsBean("sshTunnel"));
+					+ Thread.activeCount() + " tunnel=" + context.containsBean("sshTunnel") + " readyMs=" + uptimeMs
+					+ " tunnelBeanMicros=" + tunnelMicros);
 		}
 	}
 
+	private static boolean tagged(StartupStep step, String key, String value) {
+		for (StartupStep.Tag tag : step.getTags()) {
+			if (key.equals(tag.getKey()) && value.equals(tag.getValue())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private static ConfigurableApplicationContext start(String[] args) {
+		return start(args, ApplicationStartup.DEFAULT);
+	}
+
+	private static ConfigurableApplicationContext start(String[] args, ApplicationStartup startup) {
 		return new SpringApplicationBuilder(TunnelApplication.class).web(WebApplicationType.NONE)
+			.applicationStartup(startup)
 			.logStartupInfo(false)
 			.properties("spring.main.banner-mode=off", "logging.level.root=warn")
 			.run(args);

@@ -13,6 +13,8 @@ import org.springframework.core.env.PropertySource;
  * property source that takes precedence), the placeholder resolves to the configured
  * {@code local-port}, {@code 0} when a free port is to be picked. Nothing binds such a
  * URL before the tunnel is open: every bean that does depends on the tunnel.
+ * <p>
+ * It also tells {@link SshTunnelBackgroundPreinitializer} that a tunnel is configured.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -22,6 +24,10 @@ public class SshTunnelPortsEnvironmentPostProcessor implements EnvironmentPostPr
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (environment.containsProperty("ssh.tunnel.host")
+				&& !"false".equalsIgnoreCase(environment.getProperty("ssh.tunnel.enabled"))) {
+			SshTunnelBackgroundPreinitializer.tunnelConfigured = true;
+		}
 		if (!environment.getPropertySources().contains(NAME)) {
 			environment.getPropertySources().addLast(new PendingPortsPropertySource(environment));
 		}

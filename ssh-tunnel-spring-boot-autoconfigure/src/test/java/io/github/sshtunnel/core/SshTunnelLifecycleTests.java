@@ -5,11 +5,15 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.StandardSocketOptions;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import jdk.net.ExtendedSocketOptions;
+import org.apache.sshd.common.io.nio2.Nio2Session;
+import org.apache.sshd.common.util.security.SecurityUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +112,44 @@ class SshTunnelLifecycleTests {
 		}
 		assertNoTunnelThreads();
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.server.activeSessions() == 0);
+	}
+
+	@Test
+	void sshSocketSendsSmallPacketsAtOnceAndAcknowledgesAtOnce() throws Exception {
+		this.server.start();
+		try (SshTunnel tunnel = new SshTunnel(echoSettings().build()).open()) {
+			Nio2Session io = (Nio2Session) tunnel.currentSession().getIoSession();
+			// Nagle off: a small packet after another one must not wait for the ACK
+			assertThat(io.getSocket().getOption(StandardSocketOptions.TCP_NODELAY)).isTrue();
+			if (io.getSocket().supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK)) {
+				assertThat(io.getClass().getSimpleName()).isEqualTo("QuickAckSession");
+			}
+			// and the session still carries data both ways
+			try (Socket socket = connect(tunnel.localPort("echo"))) {
+				for (int i = 0; i < 100; i++) {
+					socket.getOutputStream().write(i);
+					assertThat(socket.getInputStream().read()).isEqualTo(i);
+				}
+			}
+		}
+		assertNoTunnelThreads();
+	}
+
+	@Test
+	void preinitializeLeavesNoThreadsAndCanRunTwiceAndConcurrently() throws Exception {
+		Thread background = new Thread(SshTunnel::preinitialize);
+		background.start();
+		SshTunnel.preinitialize();
+		background.join(30_000);
+		assertThat(background.isAlive()).isFalse();
+		assertThat(SecurityUtils.isBouncyCastleRegistered()).isTrue();
+		assertNoTunnelThreads();
+		this.server.start();
+		try (SshTunnel tunnel = new SshTunnel(echoSettings().build()).open();
+				Socket socket = connect(tunnel.localPort("echo"))) {
+			socket.getOutputStream().write(7);
+			assertThat(socket.getInputStream().read()).isEqualTo(7);
+		}
 	}
 
 	@Test
