@@ -77,7 +77,8 @@ public final class SshTunnel implements AutoCloseable {
 	private static final Duration GRACEFUL_CLOSE_WAIT = Duration.ofSeconds(2);
 
 	/**
-	 * Threads that carry the forwarded bytes, for all connections of the tunnel.
+	 * Threads that carry the forwarded bytes, for all connections of the tunnel, and the
+	 * SSH session's own I/O.
 	 */
 	private static final int IO_THREADS = 2;
 
@@ -110,6 +111,8 @@ public final class SshTunnel implements AutoCloseable {
 	private AsynchronousChannelGroup channelGroup;
 
 	private ScheduledExecutorService scheduler;
+
+	private ExecutorService resumeTasks;
 
 	private volatile ClientSession session;
 
@@ -239,6 +242,10 @@ public final class SshTunnel implements AutoCloseable {
 							this.settings.getServerDisplayName());
 				}
 				this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("ssh-tunnel-scheduler-"));
+				// MINA's short tasks that resume a suspended read: never on the
+				// scheduler,
+				// which blocks while it reconnects
+				this.resumeTasks = Executors.newCachedThreadPool(daemonThreads("ssh-tunnel-resume-"));
 				this.channelGroup = AsynchronousChannelGroup.withFixedThreadPool(IO_THREADS,
 						daemonThreads("ssh-tunnel-io-"));
 				for (LocalForward forward : this.forwards) {
@@ -348,6 +355,7 @@ public final class SshTunnel implements AutoCloseable {
 		}
 		shutdown(this.channelGroup);
 		shutdown(this.scheduler);
+		shutdown(this.resumeTasks);
 		this.connectedSince = null;
 		this.status = SessionStatus.CLOSED;
 		if (previous == SessionStatus.CONNECTED) {
@@ -376,7 +384,9 @@ public final class SshTunnel implements AutoCloseable {
 
 	private SshClient createClient() {
 		SshClient sshClient = SshClient.setUpDefaultClient();
-		sshClient.setIoServiceFactoryFactory(new TunnelIoServiceFactoryFactory());
+		// the SSH socket shares the local sockets' threads (measured in
+		// docs/performance.md: more throughput and less CPU per byte than a group each)
+		sshClient.setIoServiceFactoryFactory(new TunnelIoServiceFactoryFactory(this.channelGroup, this.resumeTasks));
 		sshClient.setServerKeyVerifier(this.hostKeyVerifier);
 		sshClient.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
 		sshClient.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
@@ -509,7 +519,8 @@ public final class SshTunnel implements AutoCloseable {
 			this.status = SessionStatus.CONNECTED;
 			this.everConnected = true;
 		}
-		established.addCloseFutureListener((future) -> onSessionClosed(established));
+		// listeners (pool eviction, application events) must not run on an I/O thread
+		established.addCloseFutureListener((future) -> runOnScheduler(() -> onSessionClosed(established)));
 		if (reconnect) {
 			this.reconnects.incrementAndGet();
 		}
@@ -647,6 +658,15 @@ public final class SshTunnel implements AutoCloseable {
 		TunnelState state = state();
 		fire((listener) -> listener.disconnected(state, failure));
 		scheduleReconnect();
+	}
+
+	private void runOnScheduler(Runnable task) {
+		try {
+			this.scheduler.execute(task);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// closing: close() reports the end of the session itself
+		}
 	}
 
 	private void scheduleReconnect() {

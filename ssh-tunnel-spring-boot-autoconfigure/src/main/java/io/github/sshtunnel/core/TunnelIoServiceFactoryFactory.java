@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.util.concurrent.ExecutorService;
 
 import org.apache.sshd.common.FactoryManager;
+import org.apache.sshd.common.io.IoConnector;
 import org.apache.sshd.common.io.IoHandler;
 import org.apache.sshd.common.io.IoServiceFactory;
 import org.apache.sshd.common.io.nio2.Nio2CompletionHandler;
+import org.apache.sshd.common.io.nio2.Nio2Connector;
 import org.apache.sshd.common.io.nio2.Nio2Service;
 import org.apache.sshd.common.io.nio2.Nio2ServiceFactory;
 import org.apache.sshd.common.io.nio2.Nio2ServiceFactoryFactory;
@@ -17,8 +21,10 @@ import org.apache.sshd.common.io.nio2.Nio2Session;
 import org.apache.sshd.common.util.Readable;
 
 /**
- * MINA's NIO2 back-end with one change on the SSH socket: after every read, the kernel is
- * asked to acknowledge at once ({@code TCP_QUICKACK}, Linux).
+ * MINA's NIO2 back-end with two changes: the SSH socket can run in the tunnel's own
+ * channel group (so that forwarding a chunk from one socket to the other needs no thread
+ * hand-over), and after every read of it the kernel is asked to acknowledge at once
+ * ({@code TCP_QUICKACK}, Linux).
  * <p>
  * Why: {@code sshd} keeps Nagle's algorithm on for a forwarding-only client (it turns it
  * off only for a pty). When several forwarded connections share the session, sshd often
@@ -33,9 +39,41 @@ final class TunnelIoServiceFactoryFactory extends Nio2ServiceFactoryFactory {
 
 	private static final SocketOption<Boolean> QUICK_ACK = quickAckOption();
 
+	private final AsynchronousChannelGroup group;
+
+	private final ExecutorService resumeTasks;
+
+	/**
+	 * MINA's own channel group and threads.
+	 */
+	TunnelIoServiceFactoryFactory() {
+		this(null, null);
+	}
+
+	/**
+	 * Run the SSH socket in the given channel group, the one of the tunnel's local
+	 * sockets: a completion on one side then runs the other side's next step on the same
+	 * thread instead of waking another one.
+	 * @param group the channel group
+	 * @param resumeTasks runs MINA's short tasks that resume a suspended read
+	 */
+	TunnelIoServiceFactoryFactory(AsynchronousChannelGroup group, ExecutorService resumeTasks) {
+		this.group = group;
+		this.resumeTasks = resumeTasks;
+	}
+
 	@Override
 	public IoServiceFactory create(FactoryManager manager) {
 		return new Nio2ServiceFactory(manager, newExecutor(), newExecutor()) {
+
+			@Override
+			public IoConnector createConnector(IoHandler handler) {
+				if (TunnelIoServiceFactoryFactory.this.group == null) {
+					return super.createConnector(handler);
+				}
+				return autowireCreatedService(new Nio2Connector(this, manager, handler,
+						TunnelIoServiceFactoryFactory.this.group, TunnelIoServiceFactoryFactory.this.resumeTasks));
+			}
 
 			@Override
 			public Nio2Session createSession(Nio2Service service, IoHandler handler, AsynchronousSocketChannel socket,

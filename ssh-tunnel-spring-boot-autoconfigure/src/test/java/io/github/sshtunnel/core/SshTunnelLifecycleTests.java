@@ -13,6 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import jdk.net.ExtendedSocketOptions;
 import org.apache.sshd.common.io.nio2.Nio2Session;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -117,7 +119,20 @@ class SshTunnelLifecycleTests {
 	@Test
 	void sshSocketSendsSmallPacketsAtOnceAndAcknowledgesAtOnce() throws Exception {
 		this.server.start();
-		try (SshTunnel tunnel = new SshTunnel(echoSettings().build()).open()) {
+		List<String> keyExchangeThreads = new CopyOnWriteArrayList<>();
+		SshClientCustomizer recorder = (client) -> client.addSessionListener(new SessionListener() {
+
+			@Override
+			public void sessionEvent(Session session, Event event) {
+				if (event == Event.KeyEstablished) {
+					keyExchangeThreads.add(Thread.currentThread().getName());
+				}
+			}
+
+		});
+		try (SshTunnel tunnel = new SshTunnel(echoSettings().build(), List.of(recorder)).open()) {
+			// the session's I/O runs on the tunnel's own threads, with the local sockets
+			assertThat(keyExchangeThreads).isNotEmpty().allMatch((name) -> name.startsWith("ssh-tunnel-io-"));
 			Nio2Session io = (Nio2Session) tunnel.currentSession().getIoSession();
 			// Nagle off: a small packet after another one must not wait for the ACK
 			assertThat(io.getSocket().getOption(StandardSocketOptions.TCP_NODELAY)).isTrue();
