@@ -4,6 +4,7 @@ import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertySource;
 
 /**
@@ -24,13 +25,17 @@ public class SshTunnelPortsEnvironmentPostProcessor implements EnvironmentPostPr
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (environment.containsProperty("ssh.tunnel.host")
-				&& !"false".equalsIgnoreCase(environment.getProperty("ssh.tunnel.enabled"))) {
+		if (tunnelConfigured(environment)) {
 			SshTunnelBackgroundPreinitializer.tunnelConfigured = true;
 		}
 		if (!environment.getPropertySources().contains(NAME)) {
 			environment.getPropertySources().addLast(new PendingPortsPropertySource(environment));
 		}
+	}
+
+	private static boolean tunnelConfigured(Environment environment) {
+		return environment.containsProperty("ssh.tunnel.host")
+				&& !"false".equalsIgnoreCase(environment.getProperty("ssh.tunnel.enabled"));
 	}
 
 	@Override
@@ -63,8 +68,7 @@ public class SshTunnelPortsEnvironmentPostProcessor implements EnvironmentPostPr
 			String forward = rest.substring(0, dot);
 			String attribute = rest.substring(dot + 1);
 			String configured = "ssh.tunnel.forwards." + forward;
-			if (!this.environment.containsProperty("ssh.tunnel.host")
-					|| "false".equalsIgnoreCase(this.environment.getProperty("ssh.tunnel.enabled"))
+			if (!tunnelConfigured(this.environment)
 					|| !this.environment.containsProperty(configured + ".remote-port")) {
 				return null;
 			}

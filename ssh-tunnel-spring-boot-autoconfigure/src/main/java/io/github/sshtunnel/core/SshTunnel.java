@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -168,10 +169,7 @@ public final class SshTunnel implements AutoCloseable {
 	public static void preinitialize() {
 		try {
 			SecurityUtils.isBouncyCastleRegistered();
-			SshClient client = SshClient.setUpDefaultClient();
-			client.setIoServiceFactoryFactory(new TunnelIoServiceFactoryFactory());
-			client.start();
-			client.stop();
+			SshClient.setUpDefaultClient();
 			for (BuiltinCiphers cipher : CIPHERS) {
 				cipher.isSupported();
 			}
@@ -242,9 +240,8 @@ public final class SshTunnel implements AutoCloseable {
 							this.settings.getServerDisplayName());
 				}
 				this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("ssh-tunnel-scheduler-"));
-				// MINA's short tasks that resume a suspended read: never on the
-				// scheduler,
-				// which blocks while it reconnects
+				// MINA's short read-resume tasks: not on the scheduler, which blocks
+				// while it reconnects
 				this.resumeTasks = Executors.newCachedThreadPool(daemonThreads("ssh-tunnel-resume-"));
 				this.channelGroup = AsynchronousChannelGroup.withFixedThreadPool(IO_THREADS,
 						daemonThreads("ssh-tunnel-io-"));
@@ -405,11 +402,10 @@ public final class SshTunnel implements AutoCloseable {
 		CoreModuleProperties.CHANNEL_OPEN_TIMEOUT.set(sshClient, timeout);
 		CoreModuleProperties.IDLE_TIMEOUT.set(sshClient, Duration.ZERO);
 		CoreModuleProperties.STOP_WAIT_TIME.set(sshClient, STOP_WAIT);
-		// measured (docs/performance.md): without TCP_NODELAY on the SSH socket, a small
-		// write that follows another one waits for the server's delayed ACK (up to 40
-		// ms):
-		// every new forwarded connection and the key exchange pay it. The I/O factory
-		// acknowledges at once for the same reason in the other direction.
+		// measured (docs/performance.md): with Nagle on the SSH socket, a small write
+		// after another one waits up to 40 ms for the server's delayed ACK, on every new
+		// forwarded connection and in the key exchange. The I/O factory acknowledges at
+		// once for the same reason in the other direction.
 		CoreModuleProperties.TCP_NODELAY.set(sshClient, true);
 		Duration keepalive = this.settings.getKeepaliveInterval();
 		if (!keepalive.isZero()) {
@@ -664,7 +660,7 @@ public final class SshTunnel implements AutoCloseable {
 		try {
 			this.scheduler.execute(task);
 		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
+		catch (RejectedExecutionException ex) {
 			// closing: close() reports the end of the session itself
 		}
 	}
@@ -678,7 +674,7 @@ public final class SshTunnel implements AutoCloseable {
 			this.scheduler.schedule(this::reconnect, delay, TimeUnit.MILLISECONDS);
 			logger.debug("Reconnecting to {} in {} ms", this.settings.getServerDisplayName(), delay);
 		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
+		catch (RejectedExecutionException ex) {
 			// closing
 		}
 	}

@@ -21,8 +21,8 @@ import org.apache.sshd.common.io.nio2.Nio2Session;
 import org.apache.sshd.common.util.Readable;
 
 /**
- * MINA's NIO2 back-end with two changes: the SSH socket can run in the tunnel's own
- * channel group (so that forwarding a chunk from one socket to the other needs no thread
+ * MINA's NIO2 back-end with two changes: the SSH socket runs in the tunnel's own channel
+ * group (so that forwarding a chunk from one socket to the other needs no thread
  * hand-over), and after every read of it the kernel is asked to acknowledge at once
  * ({@code TCP_QUICKACK}, Linux).
  * <p>
@@ -44,13 +44,6 @@ final class TunnelIoServiceFactoryFactory extends Nio2ServiceFactoryFactory {
 	private final ExecutorService resumeTasks;
 
 	/**
-	 * MINA's own channel group and threads.
-	 */
-	TunnelIoServiceFactoryFactory() {
-		this(null, null);
-	}
-
-	/**
 	 * Run the SSH socket in the given channel group, the one of the tunnel's local
 	 * sockets: a completion on one side then runs the other side's next step on the same
 	 * thread instead of waking another one.
@@ -68,9 +61,6 @@ final class TunnelIoServiceFactoryFactory extends Nio2ServiceFactoryFactory {
 
 			@Override
 			public IoConnector createConnector(IoHandler handler) {
-				if (TunnelIoServiceFactoryFactory.this.group == null) {
-					return super.createConnector(handler);
-				}
 				return autowireCreatedService(new Nio2Connector(this, manager, handler,
 						TunnelIoServiceFactoryFactory.this.group, TunnelIoServiceFactoryFactory.this.resumeTasks));
 			}
