@@ -2,6 +2,8 @@
 # Runs the benchmark of docs/performance.md on a Debian machine, as root:
 #   benchmarks/run.sh           the full run (about 15 minutes on 2 cores)
 #   benchmarks/run.sh --smoke   a few seconds per figure; checks the harness, proves nothing
+#   benchmarks/run.sh --rekey   the re-exchange soak only (10 minutes per configuration;
+#                               -Dbench.soak-seconds and -Dbench.rekey-limit through BENCH_JAVA_OPTS)
 # It installs OpenSSH, iperf3 and PostgreSQL (for pgbench and a private server), builds the
 # benchmark jar, and starts its own sshd, PostgreSQL and iperf3 server on 127.0.0.1 only.
 set -euo pipefail

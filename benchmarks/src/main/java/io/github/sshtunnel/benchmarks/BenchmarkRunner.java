@@ -35,6 +35,17 @@ final class BenchmarkRunner {
 
 	private final boolean smoke;
 
+	/**
+	 * The re-exchange soak instead of the other figures ({@code --rekey}).
+	 */
+	private final boolean rekey;
+
+	private final String rekeyLimit = System.getProperty("bench.rekey-limit", "1M 1s");
+
+	private final Duration soakTime;
+
+	private Peer sshd;
+
 	private final int repetitions;
 
 	private final Duration iperfTime;
@@ -61,8 +72,10 @@ final class BenchmarkRunner {
 
 	private Path knownHosts;
 
-	private BenchmarkRunner(boolean smoke) throws IOException {
+	private BenchmarkRunner(boolean smoke, boolean rekey) throws IOException {
 		this.smoke = smoke;
+		this.rekey = rekey;
+		this.soakTime = Duration.ofSeconds(smoke ? 3 : Long.getLong("bench.soak-seconds", 600));
 		this.repetitions = smoke ? 1 : Integer.getInteger("bench.repetitions", 3);
 		this.iperfTime = Duration.ofSeconds(smoke ? 1 : Long.getLong("bench.iperf-seconds", 5));
 		this.pgbenchTime = Duration.ofSeconds(smoke ? 1 : Long.getLong("bench.pgbench-seconds", 10));
@@ -72,7 +85,8 @@ final class BenchmarkRunner {
 
 	public static void main(String[] args) throws Exception {
 		boolean smoke = Arrays.asList(args).contains("--smoke");
-		new BenchmarkRunner(smoke).run();
+		boolean rekey = Arrays.asList(args).contains("--rekey");
+		new BenchmarkRunner(smoke, rekey).run();
 	}
 
 	private void run() throws Exception {
@@ -82,9 +96,14 @@ final class BenchmarkRunner {
 		Thread cleanup = new Thread(() -> closeAll(peers), "benchmark-cleanup");
 		Runtime.getRuntime().addShutdownHook(cleanup);
 		try {
-			peers.add(startSshd());
+			this.sshd = startSshd();
+			peers.add(this.sshd);
 			peers.add(startIperf());
 			peers.add(startPostgres());
+			if (this.rekey) {
+				soakThroughReExchanges();
+				return;
+			}
 			List<Config> configs = configs();
 			for (int repetition = 0; repetition < this.repetitions; repetition++) {
 				for (int i = 0; i < configs.size(); i++) {
@@ -99,7 +118,11 @@ final class BenchmarkRunner {
 		finally {
 			closeAll(peers);
 			Runtime.getRuntime().removeShutdownHook(cleanup);
+			report(this.rekey ? "-rekey" : "");
 		}
+	}
+
+	private void report(String suffix) throws IOException {
 		String report = report();
 		System.out.println();
 		System.out.println(report);
@@ -107,7 +130,7 @@ final class BenchmarkRunner {
 		if (Files.isDirectory(results.getParent())) {
 			Files.createDirectories(results);
 			Path file = results.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-					+ (this.smoke ? "-smoke" : "") + ".md");
+					+ suffix + (this.smoke ? "-smoke" : "") + ".md");
 			Files.writeString(file, report, StandardCharsets.UTF_8);
 			System.out.println("written to " + file);
 		}
@@ -145,6 +168,12 @@ final class BenchmarkRunner {
 						"PermitRootLogin prohibit-password", "AllowUsers " + this.user, "AllowTcpForwarding local",
 						"PermitOpen 127.0.0.1:*", "X11Forwarding no", "PrintMotd no", "MaxStartups 100:30:200",
 						"MaxSessions 100"));
+		if (this.rekey) {
+			// frequent re-exchanges; DEBUG1 logs each completed one ("SSH2_MSG_NEWKEYS
+			// received")
+			Files.write(config, List.of("RekeyLimit " + this.rekeyLimit, "LogLevel DEBUG1"),
+					java.nio.file.StandardOpenOption.APPEND);
+		}
 		Files.createDirectories(Path.of("/run/sshd"));
 		String sshd = Files.exists(Path.of("/usr/sbin/sshd")) ? "/usr/sbin/sshd" : "sshd";
 		Peer.run(Duration.ofSeconds(30), List.of(sshd, "-t", "-f", config.toString()));
@@ -370,6 +399,92 @@ final class BenchmarkRunner {
 			throw new IOException("Unexpected pgbench output: " + output);
 		}
 		record(figure, config.name, Double.parseDouble(matcher.group(1)));
+	}
+
+	// ---- re-exchange soak
+	// --------------------------------------------------------------
+
+	/**
+	 * Bulk both ways and queries at once for a long time through an sshd that re-keys
+	 * after every {@code bench.rekey-limit}, through the best OpenSSH configuration and
+	 * through the starter: what re-exchanges cost each of them, and that both keep going.
+	 */
+	private void soakThroughReExchanges() throws Exception {
+		List<Config> configs = configs();
+		configs.removeIf((config) -> !config.name.equals("ssh -N -L -c aes128-gcm") && !config.name.equals("starter"));
+		for (Config config : configs) {
+			System.out.printf("re-exchange soak (%s s, RekeyLimit %s): %s%n", this.soakTime.toSeconds(),
+					this.rekeyLimit, config.name);
+			Peer forwarder = null;
+			int localIperf;
+			int localPg;
+			try {
+				if (config.name.equals("starter")) {
+					forwarder = startStarter();
+					String ready = forwarder.awaitLine("READY", Duration.ofSeconds(60));
+					localIperf = Integer.parseInt(ready.replaceAll(".*iperf=([0-9]+).*", "$1"));
+					localPg = Integer.parseInt(ready.replaceAll(".*pg=([0-9]+).*", "$1"));
+				}
+				else {
+					localIperf = Peer.freePort();
+					localPg = Peer.freePort();
+					List<String> command = new ArrayList<>(config.ssh);
+					command.addAll(List.of("-L", "127.0.0.1:" + localIperf + ":127.0.0.1:" + this.iperfPort, "-L",
+							"127.0.0.1:" + localPg + ":127.0.0.1:" + this.pgPort, this.user + "@127.0.0.1"));
+					forwarder = Peer.start(config.name, this.work, command);
+					Peer.awaitPort(localPg, Duration.ofSeconds(30));
+				}
+				long exchangesBefore = newKeys();
+				long seconds = this.soakTime.toSeconds();
+				List<String> pgbench = List.of("pgbench", "-n", "-S", "-c", "4", "-j", "2", "-T",
+						String.valueOf(seconds), "-h", "127.0.0.1", "-p", String.valueOf(localPg), "-U", "postgres",
+						"postgres");
+				java.util.concurrent.CompletableFuture<String> queries = java.util.concurrent.CompletableFuture
+					.supplyAsync(() -> {
+						try {
+							return Peer.run(this.soakTime.plusSeconds(120), pgbench);
+						}
+						catch (IOException ex) {
+							return "failed: " + ex;
+						}
+					});
+				String bulk = Peer.run(this.soakTime.plusSeconds(120), List.of("iperf3", "-c", "127.0.0.1", "-p",
+						String.valueOf(localIperf), "-J", "--bidir", "-P", "2", "-t", String.valueOf(seconds)));
+				String pgbenchOutput = queries.get(seconds + 180, java.util.concurrent.TimeUnit.SECONDS);
+				double megabytesPerSecond = 0;
+				for (String key : List.of("\"sum_received\"", "\"sum_received_bidir_reverse\"")) {
+					int at = bulk.lastIndexOf(key);
+					Matcher matcher = Pattern
+						.compile(key + "\\s*:\\s*\\{[^}]*?\"bits_per_second\"\\s*:\\s*([0-9.eE+]+)")
+						.matcher(bulk.substring(Math.max(at, 0)));
+					if (at < 0 || !matcher.find()) {
+						throw new IOException("Unexpected iperf3 output: " + bulk);
+					}
+					megabytesPerSecond += Double.parseDouble(matcher.group(1)) / 8 / 1_000_000;
+				}
+				Matcher tps = TPS.matcher(pgbenchOutput);
+				if (!tps.find()) {
+					throw new IOException("Unexpected pgbench output: " + pgbenchOutput);
+				}
+				record("re-exchange soak: iperf3 --bidir -P 2, both directions together (MB/s)", config.name,
+						megabytesPerSecond);
+				record("re-exchange soak: pgbench -S -c 4 beside it (TPS)", config.name,
+						Double.parseDouble(tps.group(1)));
+				record("re-exchange soak: key exchanges completed", config.name, newKeys() - exchangesBefore);
+			}
+			finally {
+				if (forwarder != null) {
+					forwarder.close();
+				}
+			}
+		}
+		this.notes.add("Re-exchange soak: sshd with 'RekeyLimit " + this.rekeyLimit + "', for "
+				+ this.soakTime.toSeconds() + " s iperf3 --bidir -P 2 and pgbench -S -c 4 -j 2 at the same time "
+				+ "through one tunnel; key exchanges counted from sshd's log (each 'SSH2_MSG_NEWKEYS received').");
+	}
+
+	private long newKeys() {
+		return this.sshd.log().lines().filter((line) -> line.contains("SSH2_MSG_NEWKEYS received")).count();
 	}
 
 	// ---- in-JVM figures

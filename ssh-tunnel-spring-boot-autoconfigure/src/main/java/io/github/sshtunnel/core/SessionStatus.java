@@ -23,6 +23,14 @@ public enum SessionStatus {
 	CONNECTED,
 
 	/**
+	 * Open and authenticated, but the server has not answered keepalive requests for
+	 * longer than {@code keepalive.interval}: forwards may not carry data. Back to
+	 * {@link #CONNECTED} when it answers; declared lost after {@code keepalive.count-max}
+	 * unanswered requests.
+	 */
+	UNRESPONSIVE,
+
+	/**
 	 * Lost or never established; a reconnect may be pending.
 	 */
 	DISCONNECTED,

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -31,8 +33,8 @@ import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.AuthFuture;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -45,6 +47,7 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.signature.BuiltinSignatures;
 import org.apache.sshd.common.signature.Signature;
+import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.slf4j.Logger;
@@ -70,8 +73,6 @@ import io.github.sshtunnel.core.SshTunnelException.Reason;
 public final class SshTunnel implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(SshTunnel.class);
-
-	private static final AttributeKey<Throwable> LAST_EXCEPTION = new AttributeKey<>();
 
 	private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
@@ -103,6 +104,15 @@ public final class SshTunnel implements AutoCloseable {
 
 	private final AtomicLong reconnects = new AtomicLong();
 
+	private final AtomicLong keyExchanges = new AtomicLong();
+
+	/**
+	 * Why a session ended: the first exception MINA reported for it, or why the tunnel
+	 * declared it dead (which wins). Not a session attribute: MINA clears those when the
+	 * session closes. Weak keys: a session that never got established leaves nothing.
+	 */
+	private final Map<Session, Throwable> sessionFailures = Collections.synchronizedMap(new WeakHashMap<>());
+
 	private final Backoff backoff;
 
 	private SshClient client;
@@ -114,6 +124,10 @@ public final class SshTunnel implements AutoCloseable {
 	private ScheduledExecutorService scheduler;
 
 	private ExecutorService resumeTasks;
+
+	private ScheduledExecutorService keepaliveTimer;
+
+	private KeepaliveWatchdog watchdog;
 
 	private volatile ClientSession session;
 
@@ -243,8 +257,13 @@ public final class SshTunnel implements AutoCloseable {
 				// MINA's short read-resume tasks: not on the scheduler, which blocks
 				// while it reconnects
 				this.resumeTasks = Executors.newCachedThreadPool(daemonThreads("ssh-tunnel-resume-"));
-				this.channelGroup = AsynchronousChannelGroup.withFixedThreadPool(IO_THREADS,
-						daemonThreads("ssh-tunnel-io-"));
+				this.channelGroup = AsynchronousChannelGroup.withFixedThreadPool(IO_THREADS, ioThreads());
+				if (!this.settings.getKeepaliveInterval().isZero()) {
+					this.keepaliveTimer = Executors
+						.newSingleThreadScheduledExecutor(daemonThreads("ssh-tunnel-keepalive-"));
+					this.watchdog = new KeepaliveWatchdog(this.settings.getKeepaliveInterval(),
+							this.settings.getKeepaliveCountMax(), this.keepaliveTimer, new Liveness());
+				}
 				for (LocalForward forward : this.forwards) {
 					forward.bind(this.channelGroup);
 				}
@@ -292,7 +311,8 @@ public final class SshTunnel implements AutoCloseable {
 		}
 		return new TunnelState(this.settings.getHost(), this.settings.getPort(), this.settings.getUsername(),
 				this.status, this.hostKeyFingerprint, this.connectedSince, this.reconnects.get(), this.lastError,
-				List.copyOf(forwardStates));
+				List.copyOf(forwardStates), this.keyExchanges.get(),
+				(this.watchdog != null) ? this.watchdog.lastReply() : null);
 	}
 
 	/**
@@ -331,6 +351,9 @@ public final class SshTunnel implements AutoCloseable {
 		if (this.scheduler != null) {
 			this.scheduler.shutdownNow();
 		}
+		if (this.keepaliveTimer != null) {
+			this.keepaliveTimer.shutdownNow();
+		}
 		for (LocalForward forward : this.forwards) {
 			forward.close();
 		}
@@ -353,9 +376,10 @@ public final class SshTunnel implements AutoCloseable {
 		shutdown(this.channelGroup);
 		shutdown(this.scheduler);
 		shutdown(this.resumeTasks);
+		shutdown(this.keepaliveTimer);
 		this.connectedSince = null;
 		this.status = SessionStatus.CLOSED;
-		if (previous == SessionStatus.CONNECTED) {
+		if (previous == SessionStatus.CONNECTED || previous == SessionStatus.UNRESPONSIVE) {
 			TunnelState state = state();
 			fire((listener) -> listener.disconnected(state, null));
 		}
@@ -407,17 +431,21 @@ public final class SshTunnel implements AutoCloseable {
 		// forwarded connection and in the key exchange. The I/O factory acknowledges at
 		// once for the same reason in the other direction.
 		CoreModuleProperties.TCP_NODELAY.set(sshClient, true);
-		Duration keepalive = this.settings.getKeepaliveInterval();
-		if (!keepalive.isZero()) {
-			CoreModuleProperties.HEARTBEAT_INTERVAL.set(sshClient, keepalive);
-			CoreModuleProperties.HEARTBEAT_REQUEST.set(sshClient, "keepalive@openssh.com");
-			CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(sshClient, this.settings.getKeepaliveCountMax());
-		}
+		// keepalive is the tunnel's own (KeepaliveWatchdog): MINA's heartbeat does not
+		// count missing replies during a key exchange, so a stuck one went unnoticed
+		CoreModuleProperties.HEARTBEAT_INTERVAL.set(sshClient, Duration.ZERO);
 		sshClient.addSessionListener(new SessionListener() {
 
 			@Override
+			public void sessionEvent(Session session, Event event) {
+				if (event == Event.KeyEstablished) {
+					SshTunnel.this.keyExchanges.incrementAndGet();
+				}
+			}
+
+			@Override
 			public void sessionException(Session session, Throwable t) {
-				session.setAttribute(LAST_EXCEPTION, t);
+				SshTunnel.this.sessionFailures.putIfAbsent(session, t);
 			}
 
 		});
@@ -517,6 +545,9 @@ public final class SshTunnel implements AutoCloseable {
 		}
 		// listeners (pool eviction, application events) must not run on an I/O thread
 		established.addCloseFutureListener((future) -> runOnScheduler(() -> onSessionClosed(established)));
+		if (this.watchdog != null) {
+			this.watchdog.watch(established);
+		}
 		if (reconnect) {
 			this.reconnects.incrementAndGet();
 		}
@@ -630,6 +661,9 @@ public final class SshTunnel implements AutoCloseable {
 	}
 
 	private void onSessionClosed(ClientSession closed) {
+		if (this.watchdog != null) {
+			this.watchdog.unwatch(closed);
+		}
 		synchronized (this.lifecycleMonitor) {
 			if (this.session != closed) {
 				return;
@@ -641,7 +675,7 @@ public final class SshTunnel implements AutoCloseable {
 			this.status = SessionStatus.DISCONNECTED;
 			this.connectedSince = null;
 		}
-		Throwable cause = closed.getAttribute(LAST_EXCEPTION);
+		Throwable cause = this.sessionFailures.remove(closed);
 		SshTunnelException failure = new SshTunnelException(Reason.SESSION_LOST,
 				"SSH session to " + this.settings.getServerDisplayName() + " was lost"
 						+ ((cause != null) ? ": " + describe(cause) : ""),
@@ -737,6 +771,72 @@ public final class SshTunnel implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * The I/O threads carry both the local sockets and the SSH socket, so they must never
+	 * wait: MINA would park a thread that writes channel data during a key exchange until
+	 * the exchange ends, and the exchange can only end when one of these threads reads
+	 * the server's answer. Marked as MINA-internal for their whole life, they get MINA's
+	 * other behaviour: the packet is queued and written after the exchange. The queue
+	 * stays small because each forwarded connection has at most one write outstanding.
+	 */
+	private static ThreadFactory ioThreads() {
+		ThreadFactory daemons = daemonThreads("ssh-tunnel-io-");
+		return (runnable) -> daemons.newThread(() -> {
+			try {
+				ThreadUtils.runAsInternal(() -> {
+					runnable.run();
+					return null;
+				});
+			}
+			catch (RuntimeException | Error ex) {
+				throw ex;
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+	}
+
+	/**
+	 * Liveness as the keepalive watchdog sees it: replies overdue make the session
+	 * {@link SessionStatus#UNRESPONSIVE}, a reply makes it
+	 * {@link SessionStatus#CONNECTED} again, and too many missing replies end it hard
+	 * (queued writes are dropped) so that the reconnect starts at once.
+	 */
+	private final class Liveness implements KeepaliveWatchdog.Listener {
+
+		@Override
+		public void overdue(ClientSession watched, Instant lastReply) {
+			synchronized (SshTunnel.this.lifecycleMonitor) {
+				if (SshTunnel.this.session != watched || SshTunnel.this.status != SessionStatus.CONNECTED) {
+					return;
+				}
+				SshTunnel.this.status = SessionStatus.UNRESPONSIVE;
+			}
+			logger.warn("SSH server {} has not answered keepalive requests since {}",
+					SshTunnel.this.settings.getServerDisplayName(), lastReply);
+		}
+
+		@Override
+		public void answered(ClientSession watched) {
+			synchronized (SshTunnel.this.lifecycleMonitor) {
+				if (SshTunnel.this.session != watched || SshTunnel.this.status != SessionStatus.UNRESPONSIVE) {
+					return;
+				}
+				SshTunnel.this.status = SessionStatus.CONNECTED;
+			}
+			logger.info("SSH server {} answers keepalive requests again",
+					SshTunnel.this.settings.getServerDisplayName());
+		}
+
+		@Override
+		public void dead(ClientSession watched, SshException cause) {
+			SshTunnel.this.sessionFailures.put(watched, cause);
+			watched.close(true);
+		}
+
 	}
 
 	private static ThreadFactory daemonThreads(String prefix) {

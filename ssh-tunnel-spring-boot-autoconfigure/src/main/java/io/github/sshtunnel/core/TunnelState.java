@@ -16,10 +16,16 @@ import java.util.List;
  * @param reconnects sessions re-established after a loss
  * @param lastError the message of the last failure, or {@code null}
  * @param forwards the forwards
+ * @param keyExchanges key exchanges completed, over all sessions: the first of each
+ * session and every re-exchange
+ * @param lastKeepaliveReply when the server last answered a keepalive request of the
+ * current session (at first: when the session was authenticated), or {@code null} without
+ * a session or without keepalive
  * @author ssh-tunnel-spring-boot-starter contributors
  */
 public record TunnelState(String host, int port, String username, SessionStatus status, String hostKeyFingerprint,
-		Instant connectedSince, long reconnects, String lastError, List<ForwardState> forwards) {
+		Instant connectedSince, long reconnects, String lastError, List<ForwardState> forwards, long keyExchanges,
+		Instant lastKeepaliveReply) {
 
 	/**
 	 * Whether the session is open and authenticated and every forward is bound.

@@ -45,7 +45,11 @@ public class SshTunnelHealthIndicator extends AbstractHealthIndicator {
 		if (state.connectedSince() != null) {
 			builder.withDetail("connectedSince", state.connectedSince().toString());
 		}
+		if (state.lastKeepaliveReply() != null) {
+			builder.withDetail("lastKeepaliveReply", state.lastKeepaliveReply().toString());
+		}
 		builder.withDetail("reconnects", state.reconnects());
+		builder.withDetail("keyExchanges", state.keyExchanges());
 		if (state.lastError() != null) {
 			builder.withDetail("lastError", state.lastError());
 		}
@@ -69,6 +73,7 @@ public class SshTunnelHealthIndicator extends AbstractHealthIndicator {
 				.filter((forward) -> !forward.isBound())
 				.map(ForwardState::name)
 				.toList();
+			case UNRESPONSIVE -> "SSH server has not answered keepalive requests since " + state.lastKeepaliveReply();
 			case CONNECTING -> "SSH session is connecting";
 			case NEW -> "SSH tunnel is not open yet";
 			case CLOSED -> "SSH tunnel is closed";

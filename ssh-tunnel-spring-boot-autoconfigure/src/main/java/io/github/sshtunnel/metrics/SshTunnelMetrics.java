@@ -1,6 +1,7 @@
 package io.github.sshtunnel.metrics;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +66,16 @@ public class SshTunnelMetrics implements MeterBinder, SshTunnelListener {
 			.tags(tags)
 			.description("SSH sessions re-established after a loss")
 			.register(registry);
+		FunctionCounter.builder("ssh.tunnel.key.exchanges", sshTunnel, (t) -> t.state().keyExchanges())
+			.tags(tags)
+			.description("SSH key exchanges completed: the first of each session and every re-exchange")
+			.register(registry);
+		Gauge.builder("ssh.tunnel.keepalive.reply.age", sshTunnel, SshTunnelMetrics::keepaliveReplyAge)
+			.tags(tags)
+			.baseUnit("seconds")
+			.description("Seconds since the SSH server last answered a keepalive request (NaN without a session); "
+					+ "grows past the keepalive interval while the session is stalled")
+			.register(registry);
 		for (ForwardSettings forward : sshTunnel.settings().getForwards()) {
 			Tags forwardTags = tags.and("forward", forward.name());
 			String forwardName = forward.name();
@@ -117,6 +128,11 @@ public class SshTunnelMetrics implements MeterBinder, SshTunnelListener {
 
 	private static ToDoubleFunction<SshTunnel> forwardValue(String forward, ToDoubleFunction<ForwardState> value) {
 		return (tunnel) -> value.applyAsDouble(tunnel.state().forward(forward));
+	}
+
+	private static double keepaliveReplyAge(SshTunnel tunnel) {
+		Instant lastReply = tunnel.state().lastKeepaliveReply();
+		return (lastReply != null) ? Duration.between(lastReply, Instant.now()).toMillis() / 1000.0 : Double.NaN;
 	}
 
 	private static double connected(SshTunnel tunnel) {

@@ -51,7 +51,10 @@ class FrozenLinkTests {
 			this.relay.pause();
 			long frozenAt = System.nanoTime();
 			Duration bound = KEEPALIVE.multipliedBy(COUNT_MAX + 1);
-			await().atMost(bound.plusSeconds(3)).until(() -> tunnel.state().status() != SessionStatus.CONNECTED);
+			// UNRESPONSIVE first (replies overdue), then declared dead
+			await().atMost(bound.plusSeconds(3))
+				.until(() -> tunnel.state().status() != SessionStatus.CONNECTED
+						&& tunnel.state().status() != SessionStatus.UNRESPONSIVE);
 			Duration detected = Duration.ofNanos(System.nanoTime() - frozenAt);
 			assertThat(detected).isGreaterThanOrEqualTo(KEEPALIVE);
 			assertThat(tunnel.state().lastError()).contains("was lost");

@@ -63,6 +63,8 @@ public final class OpenSshServer implements AutoCloseable {
 
 	private Process process;
 
+	private final List<String> extraConfig = new ArrayList<>();
+
 	/**
 	 * Prepare a server (not started) in a new temporary directory, with ed25519, ECDSA
 	 * and RSA host keys and an empty {@code authorized_keys}.
@@ -98,6 +100,23 @@ public final class OpenSshServer implements AutoCloseable {
 		try {
 			Files.writeString(authorizedKeys(), Files.readString(publicKeyFile).trim() + "\n",
 					StandardOpenOption.APPEND);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return this;
+	}
+
+	/**
+	 * Add lines to the server's {@code sshd_config} (for example
+	 * {@code RekeyLimit 1M 1s}); they take effect at the next start.
+	 * @param lines the configuration lines
+	 * @return this server
+	 */
+	public synchronized OpenSshServer configure(String... lines) {
+		this.extraConfig.addAll(List.of(lines));
+		try {
+			writeConfig();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -411,6 +430,7 @@ public final class OpenSshServer implements AutoCloseable {
 		lines.add("PrintMotd no");
 		lines.add("LogLevel VERBOSE");
 		lines.add("MaxStartups 100");
+		lines.addAll(this.extraConfig);
 		Files.write(config(), lines, StandardCharsets.UTF_8);
 	}
 

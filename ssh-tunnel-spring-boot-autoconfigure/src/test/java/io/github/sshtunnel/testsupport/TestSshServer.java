@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
@@ -20,7 +22,11 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.digest.BuiltinDigests;
+import org.apache.sshd.common.digest.Digest;
+import org.apache.sshd.common.kex.KeyExchange;
+import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.Environment;
@@ -78,6 +84,10 @@ public final class TestSshServer implements AutoCloseable {
 	private KeyPair hostKeyPair;
 
 	private boolean forwardingAllowed = true;
+
+	private final List<Consumer<SshServer>> customizers = new CopyOnWriteArrayList<>();
+
+	private final AtomicBoolean hangNextReExchange = new AtomicBoolean();
 
 	private SshServer server;
 
@@ -163,6 +173,40 @@ public final class TestSshServer implements AutoCloseable {
 	}
 
 	/**
+	 * Adjust the MINA server before it starts (for example its rekey limits).
+	 * @param customizer the customizer
+	 * @return this server
+	 */
+	public TestSshServer customize(Consumer<SshServer> customizer) {
+		this.customizers.add(customizer);
+		return this;
+	}
+
+	/**
+	 * Start a key re-exchange in every open session and leave the next one hanging in the
+	 * middle: the server takes the client's key-exchange message and never answers, as a
+	 * wedged server would. The session stays open; later sessions are not affected.
+	 */
+	public synchronized void hangInNextKeyReExchange() {
+		this.hangNextReExchange.set(true);
+		reExchangeKeys();
+	}
+
+	/**
+	 * Start a key re-exchange in every open session.
+	 */
+	public synchronized void reExchangeKeys() {
+		for (Session session : this.server.getActiveSessions()) {
+			try {
+				session.reExchangeKeys();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+	}
+
+	/**
 	 * Start on a free port the first time, on the same port afterwards.
 	 * @return this server
 	 */
@@ -186,6 +230,8 @@ public final class TestSshServer implements AutoCloseable {
 		sshServer.setCommandFactory(
 				(channel, command) -> "true".equals(command.trim()) ? new TrueCommand() : new UnknownCommand(command));
 		CoreModuleProperties.STOP_WAIT_TIME.set(sshServer, STOP_WAIT);
+		sshServer.setKeyExchangeFactories(sshServer.getKeyExchangeFactories().stream().map(this::hangable).toList());
+		this.customizers.forEach((customizer) -> customizer.accept(sshServer));
 		try {
 			sshServer.start();
 		}
@@ -395,6 +441,67 @@ public final class TestSshServer implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	private KeyExchangeFactory hangable(KeyExchangeFactory factory) {
+		return new KeyExchangeFactory() {
+
+			@Override
+			public String getName() {
+				return factory.getName();
+			}
+
+			@Override
+			public KeyExchange createKeyExchange(Session session) throws Exception {
+				KeyExchange exchange = factory.createKeyExchange(session);
+				// a session id exists from the first exchange on: this is a re-exchange
+				boolean hang = session.getSessionId() != null && TestSshServer.this.hangNextReExchange.getAndSet(false);
+				return hang ? new HangingKeyExchange(exchange) : exchange;
+			}
+
+		};
+	}
+
+	/**
+	 * A key exchange that swallows the client's messages and never completes.
+	 */
+	private record HangingKeyExchange(KeyExchange delegate) implements KeyExchange {
+
+		@Override
+		public String getName() {
+			return this.delegate.getName();
+		}
+
+		@Override
+		public Session getSession() {
+			return this.delegate.getSession();
+		}
+
+		@Override
+		public void init(byte[] v_s, byte[] v_c, byte[] i_s, byte[] i_c) throws Exception {
+			this.delegate.init(v_s, v_c, i_s, i_c);
+		}
+
+		@Override
+		public boolean next(int cmd, Buffer buffer) {
+			return false;
+		}
+
+		@Override
+		public Digest getHash() {
+			return this.delegate.getHash();
+		}
+
+		@Override
+		public byte[] getH() {
+			return this.delegate.getH();
+		}
+
+		@Override
+		public byte[] getK() {
+			return this.delegate.getK();
+		}
+
 	}
 
 	private static String algorithm(String type) {

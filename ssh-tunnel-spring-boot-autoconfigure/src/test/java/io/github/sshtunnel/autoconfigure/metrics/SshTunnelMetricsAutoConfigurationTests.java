@@ -73,6 +73,28 @@ class SshTunnelMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void keyExchangesAndKeepaliveReplyAgeShowTheSessionIsAlive() {
+		this.contextRunner.withPropertyValues("ssh.tunnel.keepalive.interval=200ms").run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			Tags tunnel = Tags.of("tunnel", "127.0.0.1:" + this.server.port());
+			assertThat(registry.get("ssh.tunnel.key.exchanges").tags(tunnel).functionCounter().count()).isEqualTo(1);
+			this.server.reExchangeKeys();
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> registry.get("ssh.tunnel.key.exchanges").functionCounter().count() == 2);
+			// replies come back every interval: the age stays below it, never grows
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> context.getBean(SshTunnel.class)
+					.state()
+					.lastKeepaliveReply()
+					.isAfter(context.getBean(SshTunnel.class).state().connectedSince()));
+			double age = registry.get("ssh.tunnel.keepalive.reply.age").tags(tunnel).gauge().value();
+			assertThat(age).isBetween(0.0, 1.0);
+			assertThat(registry.get("ssh.tunnel.keepalive.reply.age").gauge().getId().getBaseUnit())
+				.isEqualTo("seconds");
+		});
+	}
+
+	@Test
 	void countsBytesExactlyInBothDirections() {
 		this.contextRunner.run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
