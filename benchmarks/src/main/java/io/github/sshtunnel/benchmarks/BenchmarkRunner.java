@@ -265,31 +265,11 @@ final class BenchmarkRunner {
 	}
 
 	private void measure(Config config) throws Exception {
-		int localIperf = this.iperfPort;
-		int localPg = this.pgPort;
-		Peer forwarder = null;
+		Forwarding forwarding = startForwarding(config);
+		Peer forwarder = forwarding.forwarder();
+		int localIperf = forwarding.iperfPort();
+		int localPg = forwarding.pgPort();
 		try {
-			if (config.name.equals("starter")) {
-				forwarder = startStarter();
-				String ready = forwarder.awaitLine("READY", Duration.ofSeconds(60));
-				localIperf = Integer.parseInt(ready.replaceAll(".*iperf=([0-9]+).*", "$1"));
-				localPg = Integer.parseInt(ready.replaceAll(".*pg=([0-9]+).*", "$1"));
-			}
-			else if (config.ssh != null) {
-				localIperf = Peer.freePort();
-				localPg = Peer.freePort();
-				List<String> command = new ArrayList<>(config.ssh);
-				command.addAll(List.of("-L", "127.0.0.1:" + localIperf + ":127.0.0.1:" + this.iperfPort, "-L",
-						"127.0.0.1:" + localPg + ":127.0.0.1:" + this.pgPort, this.user + "@127.0.0.1"));
-				if (config.name.contains("-tt")) {
-					command.addAll(List.of("sleep", "3600"));
-				}
-				forwarder = Peer.start(config.name, this.work, command);
-				// probe only the PostgreSQL forward: a probe of the iperf3 forward would
-				// look
-				// like an aborted test to the iperf3 server; ssh binds both at once
-				Peer.awaitPort(localPg, Duration.ofSeconds(30));
-			}
 			// the same warm-up for every configuration: a long-lived tunnel runs with
 			// its code compiled by the JIT, which takes some 20 s of traffic (see
 			// docs/performance.md); the first 5 s are recorded on their own
@@ -309,6 +289,38 @@ final class BenchmarkRunner {
 				forwarder.close();
 			}
 		}
+	}
+
+	/**
+	 * Start the configuration's forwarder, if any.
+	 * @return the forwarder ({@code null} without a tunnel) and the ports to use
+	 */
+	private Forwarding startForwarding(Config config) throws IOException {
+		if (config.name.equals("starter")) {
+			Peer starter = startStarter();
+			String ready = starter.awaitLine("READY", Duration.ofSeconds(60));
+			return new Forwarding(starter, Integer.parseInt(ready.replaceAll(".*iperf=([0-9]+).*", "$1")),
+					Integer.parseInt(ready.replaceAll(".*pg=([0-9]+).*", "$1")));
+		}
+		if (config.ssh == null) {
+			return new Forwarding(null, this.iperfPort, this.pgPort);
+		}
+		int localIperf = Peer.freePort();
+		int localPg = Peer.freePort();
+		List<String> command = new ArrayList<>(config.ssh);
+		command.addAll(List.of("-L", "127.0.0.1:" + localIperf + ":127.0.0.1:" + this.iperfPort, "-L",
+				"127.0.0.1:" + localPg + ":127.0.0.1:" + this.pgPort, this.user + "@127.0.0.1"));
+		if (config.name.contains("-tt")) {
+			command.addAll(List.of("sleep", "3600"));
+		}
+		Peer ssh = Peer.start(config.name, this.work, command);
+		// probe only the PostgreSQL forward: a probe of the iperf3 forward would look
+		// like an aborted test to the iperf3 server; ssh binds both at once
+		Peer.awaitPort(localPg, Duration.ofSeconds(30));
+		return new Forwarding(ssh, localIperf, localPg);
+	}
+
+	private record Forwarding(Peer forwarder, int iperfPort, int pgPort) {
 	}
 
 	private Peer startStarter() throws IOException {
@@ -415,25 +427,11 @@ final class BenchmarkRunner {
 		for (Config config : configs) {
 			System.out.printf("re-exchange soak (%s s, RekeyLimit %s): %s%n", this.soakTime.toSeconds(),
 					this.rekeyLimit, config.name);
-			Peer forwarder = null;
-			int localIperf;
-			int localPg;
+			Forwarding forwarding = startForwarding(config);
+			Peer forwarder = forwarding.forwarder();
+			int localIperf = forwarding.iperfPort();
+			int localPg = forwarding.pgPort();
 			try {
-				if (config.name.equals("starter")) {
-					forwarder = startStarter();
-					String ready = forwarder.awaitLine("READY", Duration.ofSeconds(60));
-					localIperf = Integer.parseInt(ready.replaceAll(".*iperf=([0-9]+).*", "$1"));
-					localPg = Integer.parseInt(ready.replaceAll(".*pg=([0-9]+).*", "$1"));
-				}
-				else {
-					localIperf = Peer.freePort();
-					localPg = Peer.freePort();
-					List<String> command = new ArrayList<>(config.ssh);
-					command.addAll(List.of("-L", "127.0.0.1:" + localIperf + ":127.0.0.1:" + this.iperfPort, "-L",
-							"127.0.0.1:" + localPg + ":127.0.0.1:" + this.pgPort, this.user + "@127.0.0.1"));
-					forwarder = Peer.start(config.name, this.work, command);
-					Peer.awaitPort(localPg, Duration.ofSeconds(30));
-				}
 				long exchangesBefore = newKeys();
 				long seconds = this.soakTime.toSeconds();
 				List<String> pgbench = List.of("pgbench", "-n", "-S", "-c", "4", "-j", "2", "-T",
