@@ -455,7 +455,9 @@ final class KnownHostsFile {
 		if (key == null) {
 			throw new InvalidLineException("its public key cannot be decoded");
 		}
-		return new Entry(lineNumber, marker, entry, key, entry.getKeyEntry().getKeyType());
+		String[] words = line.split("\\s+", 3);
+		String patterns = (entry.getHashedEntry() != null) ? null : words[(marker != null) ? 1 : 0];
+		return new Entry(lineNumber, marker, entry, patterns, key, entry.getKeyEntry().getKeyType());
 	}
 
 	static boolean isPrivateKeyMaterial(String line) {
@@ -516,15 +518,17 @@ final class KnownHostsFile {
 	 * @param line its line number
 	 * @param marker its marker, {@code null} if none
 	 * @param entry the parsed line
+	 * @param patterns its plain host patterns, {@code null} if hashed
 	 * @param key its public key
 	 * @param keyType its key type
 	 */
-	record Entry(int line, Marker marker, KnownHostEntry entry, PublicKey key, String keyType) {
+	record Entry(int line, Marker marker, KnownHostEntry entry, String patterns, PublicKey key, String keyType) {
 
 		boolean matches(Collection<HostName> hosts) {
 			for (HostName host : hosts) {
 				try {
-					if (this.entry.isHostMatch(host.name(), host.port())) {
+					if ((this.patterns != null) ? matchesPatterns(lookupName(host))
+							: this.entry.getHashedEntry().isHostMatch(host.name(), host.port())) {
 						return true;
 					}
 				}
@@ -533,6 +537,59 @@ final class KnownHostsFile {
 				}
 			}
 			return false;
+		}
+
+		/**
+		 * Match as OpenSSH's {@code match_hostname} does: the host as {@code [host]:port}
+		 * unless the port is 22, against each comma-separated pattern ({@code *} and
+		 * {@code ?} wildcards, {@code !} negates), in lower case.
+		 */
+		private boolean matchesPatterns(String lookup) {
+			boolean matched = false;
+			for (String pattern : this.patterns.split(",")) {
+				boolean negated = pattern.startsWith("!");
+				String glob = (negated ? pattern.substring(1) : pattern).toLowerCase(Locale.ROOT);
+				if (!glob.isEmpty() && globMatches(lookup, glob)) {
+					if (negated) {
+						return false;
+					}
+					matched = true;
+				}
+			}
+			return matched;
+		}
+
+		private static String lookupName(HostName host) {
+			String name = host.name().toLowerCase(Locale.ROOT);
+			return (host.port() == 22 || host.port() <= 0) ? name : "[" + name + "]:" + host.port();
+		}
+
+		private static boolean globMatches(String text, String glob) {
+			int t = 0;
+			int g = 0;
+			int star = -1;
+			int resume = 0;
+			while (t < text.length()) {
+				if (g < glob.length() && (glob.charAt(g) == '?' || glob.charAt(g) == text.charAt(t))) {
+					t++;
+					g++;
+				}
+				else if (g < glob.length() && glob.charAt(g) == '*') {
+					star = g++;
+					resume = t;
+				}
+				else if (star >= 0) {
+					g = star + 1;
+					t = ++resume;
+				}
+				else {
+					return false;
+				}
+			}
+			while (g < glob.length() && glob.charAt(g) == '*') {
+				g++;
+			}
+			return g == glob.length();
 		}
 
 	}
