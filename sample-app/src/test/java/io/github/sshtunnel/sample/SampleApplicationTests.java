@@ -1,8 +1,15 @@
 package io.github.sshtunnel.sample;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -28,6 +35,7 @@ import io.github.sshtunnel.sample.GreetingController.Greeting;
 import io.github.sshtunnel.sample.GreetingController.Greetings;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The sample as a user runs it: the rows come through the tunnel and health shows it.
@@ -87,6 +95,41 @@ class SampleApplicationTests {
 		ResponseEntity<String> response = this.restTemplate.getForEntity("/actuator/prometheus", String.class);
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(response.getBody()).contains("ssh_tunnel_session_connected").contains("ssh_tunnel_bytes_total");
+	}
+
+	@Test
+	void listensOnLoopbackOnly() throws IOException {
+		assertThat(this.environment.getProperty("server.address")).isEqualTo("127.0.0.1");
+		int port = this.environment.getRequiredProperty("local.server.port", Integer.class);
+		for (InetAddress address : nonLoopbackAddresses()) {
+			try (Socket socket = new Socket()) {
+				assertThatExceptionOfType(IOException.class).as("%s:%d", address, port)
+					.isThrownBy(() -> socket.connect(new InetSocketAddress(address, port), 2000));
+			}
+		}
+	}
+
+	@Test
+	void healthShowsTheTunnelStatusButNoDetails() {
+		String health = this.restTemplate.getForObject("/actuator/health", String.class);
+		assertThat(health).contains("\"sshTunnel\"")
+			.doesNotContain("\"details\"")
+			.doesNotContain(this.environment.getRequiredProperty("ssh.tunnel.username"))
+			.doesNotContain("\"" + this.environment.getRequiredProperty("ssh.tunnel.port") + "\"");
+	}
+
+	private static List<InetAddress> nonLoopbackAddresses() throws IOException {
+		List<InetAddress> addresses = new ArrayList<>();
+		for (NetworkInterface networkInterface : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+			if (networkInterface.isUp() && !networkInterface.isLoopback()) {
+				for (InetAddress address : Collections.list(networkInterface.getInetAddresses())) {
+					if (address instanceof Inet4Address) {
+						addresses.add(address);
+					}
+				}
+			}
+		}
+		return addresses;
 	}
 
 	@Test

@@ -65,16 +65,4 @@ public final class SshTunnelAutoConfiguration {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
-	static class SanitizingConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(name = "sshTunnelSanitizingFunction")
-		SshTunnelSanitizingFunction sshTunnelSanitizingFunction() {
-			return new SshTunnelSanitizingFunction();
-		}
-
-	}
-
 }

@@ -9,8 +9,9 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 /**
  * Masks the tunnel's secrets in {@code /actuator/env} and {@code /actuator/configprops},
  * also with {@code show-values: always}: the password, the passphrase and the private key
- * unless it is a plain {@code file:} or {@code classpath:} location. Boot's own
- * credential matching does not cover "passphrase" or an inline key.
+ * unless it is clearly a location ({@code file:}, {@code classpath:}, an absolute or
+ * {@code ~/} path). Boot's own credential matching does not cover "passphrase" or an
+ * inline key.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -36,9 +37,7 @@ class SshTunnelSanitizingFunction implements SanitizingFunction {
 	}
 
 	private static boolean isLocation(String value) {
-		String trimmed = value.trim();
-		return (trimmed.startsWith("file:") || trimmed.startsWith("classpath:")) && !trimmed.contains("\n")
-				&& !trimmed.contains("PRIVATE KEY");
+		return PrivateKeyValue.isClearlyLocation(value);
 	}
 
 	private static String canonical(String key) {

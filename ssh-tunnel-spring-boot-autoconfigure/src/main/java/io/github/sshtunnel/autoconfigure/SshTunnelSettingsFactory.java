@@ -26,6 +26,8 @@ import io.github.sshtunnel.core.TunnelSettings;
  */
 final class SshTunnelSettingsFactory {
 
+	private static final String PRIVATE_KEY_PROPERTY = "ssh.tunnel.private-key";
+
 	private final ResourceLoader resourceLoader;
 
 	SshTunnelSettingsFactory(ResourceLoader resourceLoader) {
@@ -70,22 +72,37 @@ final class SshTunnelSettingsFactory {
 	}
 
 	private PrivateKeySource privateKey(String value) {
-		if (value.startsWith("-----BEGIN")) {
-			return PrivateKeySource.ofPem(value);
+		String keyText = PrivateKeyValue.keyText(value);
+		if (keyText != null) {
+			return PrivateKeySource.ofPem(keyText);
 		}
 		if (value.contains("\n") || value.contains("PRIVATE KEY")) {
-			throw invalid("ssh.tunnel.private-key", "looks like key text but does not start with a '-----BEGIN' line");
+			throw invalid(PRIVATE_KEY_PROPERTY,
+					"looks like key text but does not start with a '-----BEGIN' line (the value is not shown)");
 		}
+		boolean showable = PrivateKeyValue.isClearlyLocation(value);
 		Resource resource = resolve(value);
+		if (!showable && !resource.exists()) {
+			// perhaps key material in an unknown form: never echo it
+			throw new SshTunnelException(Reason.KEY_UNREADABLE,
+					"Private key set in " + PRIVATE_KEY_PROPERTY + " is neither key text (PEM or OpenSSH), nor the "
+							+ "base64 of a key file, nor an existing file (the value is not shown, as it may be "
+							+ "key material)",
+					"Set " + PRIVATE_KEY_PROPERTY + " to a file: or classpath: location, an absolute or ~/ path, "
+							+ "the PEM text of the key, or the base64 of the key file.");
+		}
+		String description = showable ? value : "(file named in " + PRIVATE_KEY_PROPERTY + ")";
 		if (resource.isFile()) {
 			try {
-				return PrivateKeySource.ofPath(resource.getFile().toPath());
+				Path path = resource.getFile().toPath();
+				return showable ? PrivateKeySource.ofPath(path)
+						: PrivateKeySource.of(description, () -> Files.newInputStream(path));
 			}
 			catch (IOException ex) {
 				// fall back to the stream
 			}
 		}
-		return PrivateKeySource.of(value, resource::getInputStream);
+		return PrivateKeySource.of(description, resource::getInputStream);
 	}
 
 	private Path knownHosts(String location, HostKeyChecking checking) {

@@ -1,22 +1,18 @@
 package io.github.sshtunnel.core;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.sshd.client.config.hosts.KnownHostEntry;
-import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
-import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
-import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
@@ -24,6 +20,7 @@ import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.digest.BuiltinDigests;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +47,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 
 	private final String pinnedFingerprint;
 
-	private final KnownHostsServerKeyVerifier knownHosts;
+	private final KnownHostsFile knownHosts;
 
 	private final AtomicReference<SshTunnelException> rejection = new AtomicReference<>();
 
@@ -73,7 +70,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 			this.pinnedFingerprint = null;
 			this.pinnedKey = null;
 			this.knownHosts = (settings.getHostKeyChecking() != HostKeyChecking.NO)
-					? new RecordingKnownHostsVerifier(settings) : null;
+					? new KnownHostsFile(settings.getKnownHosts()) : null;
 		}
 	}
 
@@ -87,59 +84,18 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 		if (this.pinnedKey != null) {
 			return List.of(KeyUtils.getKeyType(this.pinnedKey));
 		}
-		if (this.knownHosts == null) {
+		if (this.knownHosts == null || !Files.isReadable(this.knownHosts.path())) {
 			return Collections.emptyList();
 		}
-		Path file = this.settings.getKnownHosts();
-		if (!Files.isReadable(file)) {
-			return Collections.emptyList();
-		}
-		Set<String> types = new LinkedHashSet<>();
-		try {
-			for (KnownHostEntry entry : KnownHostEntry.readKnownHostEntries(file)) {
-				if (entry.getMarker() == null && entry.getKeyEntry() != null
-						&& entry.isHostMatch(this.settings.getHost(), this.settings.getPort())) {
-					types.add(entry.getKeyEntry().getKeyType());
-				}
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			throw new SshTunnelException(Reason.KNOWN_HOSTS_UNREADABLE,
-					"known_hosts file " + file + " could not be read: " + ex.getMessage(),
-					"Fix the file or set ssh.tunnel.known-hosts to a readable known_hosts file.", ex);
-		}
-		return new ArrayList<>(types);
+		return this.knownHosts.keyTypes(KnownHostsFile.HostName.of(this.settings.getHost(), this.settings.getPort()));
 	}
 
 	/**
 	 * Check that the configured known_hosts file can be used at all, before connecting.
 	 */
 	void checkKnownHostsFile() {
-		if (this.knownHosts == null) {
-			return;
-		}
-		Path file = this.settings.getKnownHosts();
-		if (this.settings.getHostKeyChecking() == HostKeyChecking.ACCEPT_NEW) {
-			try {
-				Path parent = file.toAbsolutePath().getParent();
-				if (parent != null) {
-					Files.createDirectories(parent);
-				}
-			}
-			catch (IOException ex) {
-				throw new SshTunnelException(Reason.KNOWN_HOSTS_UNREADABLE,
-						"Directory of known_hosts file " + file + " could not be created: " + ex.getMessage(),
-						"Set ssh.tunnel.known-hosts to a writable location.", ex);
-			}
-		}
-		if (Files.exists(file) && !Files.isReadable(file)) {
-			throw new SshTunnelException(Reason.KNOWN_HOSTS_UNREADABLE, "known_hosts file " + file + " is not readable",
-					"Make the file readable or set ssh.tunnel.known-hosts to a readable known_hosts file.");
-		}
-		if (Files.isDirectory(file)) {
-			throw new SshTunnelException(Reason.KNOWN_HOSTS_UNREADABLE,
-					"known_hosts location " + file + " is a directory",
-					"Set ssh.tunnel.known-hosts to a known_hosts file.");
+		if (this.knownHosts != null) {
+			this.knownHosts.checkUsable(this.settings.getHostKeyChecking() == HostKeyChecking.ACCEPT_NEW);
 		}
 	}
 
@@ -147,6 +103,10 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 	public boolean verifyServerKey(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
 		String fingerprint = fingerprint(serverKey);
 		session.setAttribute(FINGERPRINT, fingerprint);
+		SshTunnelException weak = KeyStrength.checkHostKey(serverKey, this.settings.getServerDisplayName());
+		if (weak != null) {
+			return reject(weak);
+		}
 		if (this.pinnedKey != null) {
 			if (KeyUtils.compareKeys(this.pinnedKey, serverKey)) {
 				return true;
@@ -164,7 +124,80 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 					describe(serverKey), this.settings.getServerDisplayName());
 			return true;
 		}
-		return this.knownHosts.verifyServerKey(session, remoteAddress, serverKey);
+		try {
+			return checkKnownHosts(session, remoteAddress, serverKey);
+		}
+		catch (SshTunnelException ex) {
+			return reject(ex);
+		}
+	}
+
+	private boolean checkKnownHosts(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
+		KnownHostsFile.HostName target = target(session);
+		// the name the user gave (in lower case), and the address it resolved to, as
+		// MINA's own verifier and OpenSSH's CheckHostIP do
+		Set<KnownHostsFile.HostName> names = new LinkedHashSet<>();
+		names.add(target);
+		if (remoteAddress instanceof InetSocketAddress inet && inet.getAddress() != null) {
+			names.add(KnownHostsFile.HostName.of(inet.getAddress().getHostAddress(), inet.getPort()));
+		}
+		KnownHostsFile.Result result = this.knownHosts.check(names, serverKey);
+		Path file = this.knownHosts.path();
+		switch (result.verdict()) {
+			case TRUSTED:
+				return true;
+			case REVOKED:
+				return reject(new SshTunnelException(Reason.HOST_KEY_REVOKED,
+						"SSH host key of " + this.settings.getServerDisplayName() + " (" + describe(serverKey)
+								+ ") is marked @revoked in known_hosts file " + file,
+						"Do not connect to this server until its administrator has replaced the host key; "
+								+ "check ssh.tunnel.host and ssh.tunnel.known-hosts."));
+			case CHANGED:
+				return reject(new SshTunnelException(Reason.HOST_KEY_CHANGED,
+						"SSH host key of " + this.settings.getServerDisplayName() + " has CHANGED: known_hosts file "
+								+ file + " expects " + describe(result.entry().key()) + " (line "
+								+ result.entry().line() + ") but the server presented " + describe(serverKey)
+								+ ". Someone could be eavesdropping on you right now "
+								+ "(man-in-the-middle attack), or the server's host key has just been changed.",
+						"Verify the new host key with the server's administrator; if the change is expected, remove "
+								+ "the old entry (ssh-keygen -R '" + this.settings.getServerDisplayName() + "' -f "
+								+ file + ") and add the new one, or set ssh.tunnel.known-hosts or "
+								+ "ssh.tunnel.host-key."));
+			default:
+				break;
+		}
+		if (this.settings.getHostKeyChecking() == HostKeyChecking.ACCEPT_NEW) {
+			this.knownHosts.append(target, serverKey);
+			logger.warn(
+					"Trusting new SSH host key {} of {} on first use and adding it to {} "
+							+ "(ssh.tunnel.strict-host-key-checking=accept-new)",
+					describe(serverKey), this.settings.getServerDisplayName(), file);
+			return true;
+		}
+		String where = Files.exists(file) ? "is not in known_hosts file " + file
+				: "cannot be checked: known_hosts file " + file + " does not exist";
+		return reject(new SshTunnelException(Reason.HOST_KEY_UNKNOWN,
+				"SSH host key of " + this.settings.getServerDisplayName() + " (" + describe(serverKey) + ") " + where,
+				"Check the fingerprint with the server's administrator, then add the key to the file (ssh-keyscan"
+						+ ((this.settings.getPort() != 22) ? " -p " + this.settings.getPort() : "") + " "
+						+ this.settings.getHost() + " >> " + file + "), or set ssh.tunnel.known-hosts to a file "
+						+ "that has it, or set ssh.tunnel.host-key to its fingerprint; "
+						+ "ssh.tunnel.strict-host-key-checking=accept-new trusts it on first use."));
+	}
+
+	/**
+	 * Return the host the session was opened to (for a jump host, the hop itself), under
+	 * the name known_hosts uses for it.
+	 */
+	private KnownHostsFile.HostName target(ClientSession session) {
+		SocketAddress connectAddress = session.getConnectAddress();
+		if (connectAddress instanceof InetSocketAddress inet) {
+			return KnownHostsFile.HostName.of(inet.getHostString(), inet.getPort());
+		}
+		if (connectAddress instanceof SshdSocketAddress sshd) {
+			return KnownHostsFile.HostName.of(sshd.getHostName(), sshd.getPort());
+		}
+		return KnownHostsFile.HostName.of(this.settings.getHost(), this.settings.getPort());
 	}
 
 	private SshTunnelException changedPinned(String expected, PublicKey actual) {
@@ -232,75 +265,6 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 						+ " is neither a SHA256:... fingerprint nor a public key line such as 'ssh-ed25519 AAAA...'.",
 				"Set " + PIN_PROPERTY + " to the output of 'ssh-keygen -lf <host key>.pub' (SHA256:...) "
 						+ "or to the public key line of the server.");
-	}
-
-	private final class RecordingKnownHostsVerifier extends KnownHostsServerKeyVerifier {
-
-		private final TunnelSettings settings;
-
-		RecordingKnownHostsVerifier(TunnelSettings settings) {
-			super((settings.getHostKeyChecking() == HostKeyChecking.ACCEPT_NEW) ? AcceptAllServerKeyVerifier.INSTANCE
-					: RejectAllServerKeyVerifier.INSTANCE, settings.getKnownHosts());
-			this.settings = settings;
-		}
-
-		@Override
-		protected boolean acceptUnknownHostKey(ClientSession session, SocketAddress remoteAddress,
-				PublicKey serverKey) {
-			boolean accepted = super.acceptUnknownHostKey(session, remoteAddress, serverKey);
-			if (accepted) {
-				logger.warn(
-						"Trusting new SSH host key {} of {} on first use and adding it to {} "
-								+ "(ssh.tunnel.strict-host-key-checking=accept-new)",
-						describe(serverKey), this.settings.getServerDisplayName(), getPath());
-				return true;
-			}
-			Path file = getPath();
-			String where = Files.exists(file) ? "is not in known_hosts file " + file
-					: "cannot be checked: known_hosts file " + file + " does not exist";
-			HostKeyVerifier.this.rejection.set(new SshTunnelException(Reason.HOST_KEY_UNKNOWN,
-					"SSH host key of " + this.settings.getServerDisplayName() + " (" + describe(serverKey) + ") "
-							+ where,
-					"Check the fingerprint with the server's administrator, then add the key to the file (ssh-keyscan"
-							+ ((this.settings.getPort() != 22) ? " -p " + this.settings.getPort() : "") + " "
-							+ this.settings.getHost() + " >> " + file + "), or set ssh.tunnel.known-hosts to a file "
-							+ "that has it, or set ssh.tunnel.host-key to its fingerprint; "
-							+ "ssh.tunnel.strict-host-key-checking=accept-new trusts it on first use."));
-			return false;
-		}
-
-		@Override
-		public boolean acceptModifiedServerKey(ClientSession session, SocketAddress remoteAddress, KnownHostEntry entry,
-				PublicKey expected, PublicKey actual) {
-			HostKeyVerifier.this.rejection.set(new SshTunnelException(Reason.HOST_KEY_CHANGED,
-					"SSH host key of " + this.settings.getServerDisplayName() + " has CHANGED: known_hosts file "
-							+ getPath() + " expects " + describe(expected) + " but the server presented "
-							+ describe(actual) + ". Someone could be eavesdropping on you right now "
-							+ "(man-in-the-middle attack), or the server's host key has just been changed.",
-					"Verify the new host key with the server's administrator; if the change is expected, remove the "
-							+ "old entry (ssh-keygen -R '" + this.settings.getServerDisplayName() + "' -f " + getPath()
-							+ ") and add the new one, or set ssh.tunnel.known-hosts or " + "ssh.tunnel.host-key."));
-			return false;
-		}
-
-		@Override
-		protected void handleRevokedKey(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
-			HostKeyVerifier.this.rejection.set(new SshTunnelException(Reason.HOST_KEY_REVOKED,
-					"SSH host key of " + this.settings.getServerDisplayName() + " (" + describe(serverKey)
-							+ ") is marked @revoked in known_hosts file " + getPath(),
-					"Do not connect to this server until its administrator has replaced the host key; "
-							+ "check ssh.tunnel.host and ssh.tunnel.known-hosts."));
-		}
-
-		@Override
-		protected boolean acceptIncompleteHostKeys(ClientSession session, SocketAddress remoteAddress,
-				PublicKey serverKey, Throwable reason) {
-			HostKeyVerifier.this.rejection.set(new SshTunnelException(Reason.KNOWN_HOSTS_UNREADABLE,
-					"known_hosts file " + getPath() + " could not be read: " + reason.getMessage(),
-					"Fix the file or set ssh.tunnel.known-hosts to a readable known_hosts file.", reason));
-			return false;
-		}
-
 	}
 
 }

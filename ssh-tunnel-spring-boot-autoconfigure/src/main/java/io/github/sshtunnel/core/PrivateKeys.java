@@ -1,5 +1,6 @@
 package io.github.sshtunnel.core;
 
+import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,11 @@ final class PrivateKeys {
 
 	private static final String PASSPHRASE_PROPERTY = "ssh.tunnel.private-key-passphrase";
 
+	/**
+	 * Largest key file that is read: private keys take a few KiB.
+	 */
+	static final int MAX_SIZE = 1024 * 1024;
+
 	private PrivateKeys() {
 	}
 
@@ -40,17 +46,28 @@ final class PrivateKeys {
 		PassphraseProvider passphraseProvider = new PassphraseProvider(passphrase);
 		NamedResource resource = NamedResource.ofName(source.description());
 		List<KeyPair> keys = new ArrayList<>();
-		try (InputStream content = source.open()) {
+		try (InputStream input = source.open()) {
+			byte[] bytes = input.readNBytes(MAX_SIZE + 1);
+			if (bytes.length > MAX_SIZE) {
+				throw new SshTunnelException(Reason.KEY_INVALID,
+						"Private key " + source.description() + " is larger than " + (MAX_SIZE / 1024)
+								+ " KiB and was not read",
+						"Set " + KEY_PROPERTY + " to a private key file (a few KiB), not to another file.");
+			}
+			InputStream content = new ByteArrayInputStream(bytes);
 			Iterable<KeyPair> loaded = SecurityUtils.loadKeyPairIdentities(null, resource, content, passphraseProvider);
 			if (loaded != null) {
 				loaded.forEach(keys::add);
 			}
 		}
+		catch (SshTunnelException ex) {
+			throw ex;
+		}
 		catch (NoSuchFileException | FileNotFoundException ex) {
 			throw new SshTunnelException(Reason.KEY_UNREADABLE,
 					"Private key " + source.description() + " does not exist",
-					"Set " + KEY_PROPERTY + " to an existing key file (file: or classpath: location) or to the PEM "
-							+ "text of the key.",
+					"Set " + KEY_PROPERTY + " to an existing key file (file: or classpath: location), to the PEM "
+							+ "text of the key or to the base64 of the key file.",
 					ex);
 		}
 		catch (AccessDeniedException ex) {
@@ -79,6 +96,12 @@ final class PrivateKeys {
 		}
 		if (keys.isEmpty()) {
 			throw invalid(source);
+		}
+		for (KeyPair key : keys) {
+			SshTunnelException weak = KeyStrength.checkUserKey(key, source.description());
+			if (weak != null) {
+				throw weak;
+			}
 		}
 		return keys;
 	}

@@ -242,6 +242,7 @@ public final class SshTunnel implements AutoCloseable {
 			}
 			this.status = SessionStatus.CONNECTING;
 			try {
+				PacketLogging.warnOnceIfEnabled();
 				this.hostKeyVerifier = new HostKeyVerifier(this.settings);
 				this.hostKeyVerifier.checkKnownHostsFile();
 				if (this.settings.getPrivateKey() != null) {

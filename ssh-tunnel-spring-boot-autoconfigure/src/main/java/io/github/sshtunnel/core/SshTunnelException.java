@@ -95,6 +95,11 @@ public class SshTunnelException extends RuntimeException {
 		HOST_KEY_REVOKED,
 
 		/**
+		 * The server's host key is too weak to be trusted (RSA shorter than 2048 bits).
+		 */
+		HOST_KEY_WEAK,
+
+		/**
 		 * The known_hosts file cannot be read or written.
 		 */
 		KNOWN_HOSTS_UNREADABLE,

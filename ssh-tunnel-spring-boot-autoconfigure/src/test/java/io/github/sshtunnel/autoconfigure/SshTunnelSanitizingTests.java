@@ -45,9 +45,9 @@ class SshTunnelSanitizingTests {
 			.start();
 		this.pem = Files.readString(Path.of("src/test/resources/keys/ecdsa_openssh_encrypted"));
 		this.contextRunner = new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(SshTunnelAutoConfiguration.class, EnvironmentEndpointAutoConfiguration.class,
-							ConfigurationPropertiesReportEndpointAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(SshTunnelAutoConfiguration.class,
+					SshTunnelSanitizingAutoConfiguration.class, EnvironmentEndpointAutoConfiguration.class,
+					ConfigurationPropertiesReportEndpointAutoConfiguration.class))
 			.withPropertyValues("management.endpoints.jmx.exposure.include=env,configprops",
 					"management.endpoints.web.exposure.include=env,configprops",
 					"management.endpoint.env.show-values=always", "management.endpoint.configprops.show-values=always",
@@ -89,6 +89,30 @@ class SshTunnelSanitizingTests {
 				assertThat(envValue(context.getBean(EnvironmentEndpoint.class), "ssh.tunnel.private-key"))
 					.isEqualTo("classpath:keys/ecdsa_openssh_encrypted");
 			});
+	}
+
+	@Test
+	void secretsAreMaskedWhenTheTunnelIsDisabled() {
+		this.contextRunner.withPropertyValues("ssh.tunnel.enabled=false", "ssh.tunnel.private-key=" + this.pem)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				EnvironmentEndpoint env = context.getBean(EnvironmentEndpoint.class);
+				assertThat(envValue(env, "ssh.tunnel.password")).isEqualTo("******");
+				assertThat(envValue(env, "ssh.tunnel.private-key-passphrase")).isEqualTo("******");
+				assertThat(envValue(env, "ssh.tunnel.private-key")).isEqualTo("******");
+			});
+	}
+
+	@Test
+	void secretsAreMaskedWithoutAHost() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(SshTunnelAutoConfiguration.class,
+					SshTunnelSanitizingAutoConfiguration.class, EnvironmentEndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.jmx.exposure.include=env",
+					"management.endpoints.web.exposure.include=env", "management.endpoint.env.show-values=always",
+					"ssh.tunnel.password=" + PASSWORD)
+			.run((context) -> assertThat(envValue(context.getBean(EnvironmentEndpoint.class), "ssh.tunnel.password"))
+				.isEqualTo("******"));
 	}
 
 	private static Object envValue(EnvironmentEndpoint endpoint, String name) {

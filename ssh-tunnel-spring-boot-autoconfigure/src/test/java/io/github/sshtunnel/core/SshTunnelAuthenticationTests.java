@@ -1,7 +1,11 @@
 package io.github.sshtunnel.core;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.util.Base64;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +49,25 @@ class SshTunnelAuthenticationTests {
 		try (SshTunnel tunnel = new SshTunnel(settings().password("secret").build()).open()) {
 			assertForwards(tunnel);
 		}
+	}
+
+	@Test
+	void refusesRsaKeyShorterThan2048Bits() throws Exception {
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+		generator.initialize(1024);
+		KeyPair weak = generator.generateKeyPair();
+		String pem = "-----BEGIN PRIVATE KEY-----\n"
+				+ Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+					.encodeToString(weak.getPrivate().getEncoded())
+				+ "\n-----END PRIVATE KEY-----\n";
+		this.server = TestSshServer.withKeysOnly("alice").authorize(weak.getPublic()).start();
+		assertThatExceptionOfType(SshTunnelException.class)
+			.isThrownBy(() -> new SshTunnel(settings().privateKey(PrivateKeySource.ofPem(pem)).build()).open())
+			.satisfies((ex) -> {
+				assertThat(ex.getReason()).isEqualTo(Reason.KEY_INVALID);
+				assertThat(ex.getMessage()).contains("RSA").contains("1024").contains("2048");
+				assertThat(ex.getAction()).contains("ssh.tunnel.private-key").contains("ssh-keygen");
+			});
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -67,6 +67,11 @@ public final class TestSshServer implements AutoCloseable {
 	 */
 	public static final String RSA = "rsa";
 
+	/**
+	 * Host key type: RSA, 1024 bits (too weak: OpenSSH 9.1+ and the tunnel refuse it).
+	 */
+	public static final String RSA_1024 = "rsa-1024";
+
 	private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
 	private final String username;
@@ -122,7 +127,8 @@ public final class TestSshServer implements AutoCloseable {
 	 * Use a host key of another type. Only possible before the host key is generated,
 	 * that is before the first {@link #start()}, {@link #hostKey()} or
 	 * {@link #knownHostsLine()}.
-	 * @param type {@link #ECDSA} (default), {@link #ED25519} or {@link #RSA}
+	 * @param type {@link #ECDSA} (default), {@link #ED25519}, {@link #RSA} or
+	 * {@link #RSA_1024}
 	 * @return this server
 	 */
 	public synchronized TestSshServer hostKeyType(String type) {
@@ -508,7 +514,7 @@ public final class TestSshServer implements AutoCloseable {
 		return switch (type) {
 			case ECDSA -> KeyUtils.EC_ALGORITHM;
 			case ED25519 -> SecurityUtils.EDDSA;
-			case RSA -> KeyUtils.RSA_ALGORITHM;
+			case RSA, RSA_1024 -> KeyUtils.RSA_ALGORITHM;
 			default -> throw new IllegalArgumentException("Unknown host key type " + type);
 		};
 	}
@@ -517,6 +523,7 @@ public final class TestSshServer implements AutoCloseable {
 		return switch (type) {
 			case ECDSA, ED25519 -> 256;
 			case RSA -> 2048;
+			case RSA_1024 -> 1024;
 			default -> throw new IllegalArgumentException("Unknown host key type " + type);
 		};
 	}

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +31,8 @@ import org.springframework.util.FileSystemUtils;
 /**
  * The demo's SSH server (Apache MINA, password login for user {@code demo} with a random
  * password, a fresh EC host key) and H2 database server, both on 127.0.0.1 and random
- * ports.
+ * ports. The H2 server serves only the one demo database, created in this JVM with a
+ * random password; it creates no database on demand.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -38,7 +42,15 @@ final class DemoServers implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(DemoServers.class);
 
+	private static final String DATABASE_USERNAME = "sa";
+
 	private final Server database;
+
+	private final Connection demoDatabase;
+
+	private final String databaseName;
+
+	private final String databasePassword;
 
 	private final SshServer sshServer;
 
@@ -48,12 +60,15 @@ final class DemoServers implements DisposableBean {
 
 	private final String hostKeyFingerprint;
 
-	private DemoServers(Server database, SshServer sshServer, Path hostKeyDirectory, String password,
-			String hostKeyFingerprint) {
+	private DemoServers(Server database, Connection demoDatabase, String databaseName, SshServer sshServer,
+			Path hostKeyDirectory, String password, String databasePassword, String hostKeyFingerprint) {
 		this.database = database;
+		this.demoDatabase = demoDatabase;
+		this.databaseName = databaseName;
 		this.sshServer = sshServer;
 		this.hostKeyDirectory = hostKeyDirectory;
 		this.password = password;
+		this.databasePassword = databasePassword;
 		this.hostKeyFingerprint = hostKeyFingerprint;
 	}
 
@@ -64,6 +79,7 @@ final class DemoServers implements DisposableBean {
 	 */
 	static DemoServers start() {
 		Server database = null;
+		Connection demoDatabase = null;
 		SshServer sshServer = null;
 		Path hostKeyDirectory = null;
 		try {
@@ -73,7 +89,14 @@ final class DemoServers implements DisposableBean {
 			if (System.getProperty("h2.bindAddress") == null) {
 				System.setProperty("h2.bindAddress", "127.0.0.1");
 			}
-			database = Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-tcpDaemon").start();
+			// no -ifNotExists: clients cannot create databases (and so cannot become
+			// their admin and run Java through CREATE ALIAS); the one demo database is
+			// created here, in this JVM, with a random password
+			String databasePassword = randomPassword();
+			String databaseName = "demo-" + Integer.toHexString(new SecureRandom().nextInt());
+			demoDatabase = DriverManager.getConnection("jdbc:h2:mem:" + databaseName + ";DB_CLOSE_DELAY=-1",
+					DATABASE_USERNAME, databasePassword);
+			database = Server.createTcpServer("-tcpPort", "0", "-tcpDaemon").start();
 			String password = randomPassword();
 			hostKeyDirectory = Files.createTempDirectory("ssh-tunnel-demo-");
 			SimpleGeneratorHostKeyProvider hostKeyProvider = new SimpleGeneratorHostKeyProvider(
@@ -89,11 +112,11 @@ final class DemoServers implements DisposableBean {
 					(username, secret, session) -> USERNAME.equals(username) && matches(password, secret));
 			sshServer.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
 			sshServer.start();
-			return new DemoServers(database, sshServer, hostKeyDirectory, password,
-					KeyUtils.getFingerPrint(BuiltinDigests.sha256, hostKeys.get(0).getPublic()));
+			return new DemoServers(database, demoDatabase, databaseName, sshServer, hostKeyDirectory, password,
+					databasePassword, KeyUtils.getFingerPrint(BuiltinDigests.sha256, hostKeys.get(0).getPublic()));
 		}
 		catch (IOException | SQLException | RuntimeException ex) {
-			stop(database, sshServer, hostKeyDirectory);
+			stop(database, demoDatabase, sshServer, hostKeyDirectory);
 			throw new IllegalStateException("Could not start the demo servers", ex);
 		}
 	}
@@ -121,6 +144,9 @@ final class DemoServers implements DisposableBean {
 		properties.put("ssh.tunnel.password", this.password);
 		properties.put("ssh.tunnel.host-key", this.hostKeyFingerprint);
 		properties.put("ssh.tunnel.forwards.db.remote-port", databasePort());
+		properties.put("demo.database-name", this.databaseName);
+		properties.put("spring.datasource.username", DATABASE_USERNAME);
+		properties.put("spring.datasource.password", this.databasePassword);
 		return properties;
 	}
 
@@ -138,11 +164,11 @@ final class DemoServers implements DisposableBean {
 
 	@Override
 	public void destroy() {
-		stop(this.database, this.sshServer, this.hostKeyDirectory);
+		stop(this.database, this.demoDatabase, this.sshServer, this.hostKeyDirectory);
 		logger.info("Demo servers stopped");
 	}
 
-	private static void stop(Server database, SshServer sshServer, Path hostKeyDirectory) {
+	private static void stop(Server database, Connection demoDatabase, SshServer sshServer, Path hostKeyDirectory) {
 		try {
 			if (sshServer != null) {
 				sshServer.stop(true);
@@ -156,9 +182,21 @@ final class DemoServers implements DisposableBean {
 			if (database != null) {
 				database.stop();
 			}
+			if (demoDatabase != null) {
+				dropQuietly(demoDatabase);
+			}
 			if (hostKeyDirectory != null) {
 				deleteQuietly(hostKeyDirectory);
 			}
+		}
+	}
+
+	private static void dropQuietly(Connection demoDatabase) {
+		try (Connection connection = demoDatabase; Statement statement = connection.createStatement()) {
+			statement.execute("SHUTDOWN");
+		}
+		catch (SQLException ex) {
+			// the in-memory database goes with the JVM anyway
 		}
 	}
 

@@ -3,6 +3,9 @@ package io.github.sshtunnel.sample.demo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +14,8 @@ import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.env.Environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
  * Tests for {@link DemoServersInitializer}.
@@ -52,6 +57,32 @@ class DemoServersInitializerTests {
 		}
 		assertPortIsFree(sshPort);
 		assertPortIsFree(databasePort);
+	}
+
+	@Test
+	void databaseServerRefusesNewDatabasesAndStrangers() {
+		DemoServers servers = DemoServers.start();
+		try {
+			String server = "jdbc:h2:tcp://127.0.0.1:" + servers.databasePort() + "/";
+			Map<String, Object> properties = servers.tunnelProperties();
+			String password = (String) properties.get("spring.datasource.password");
+			assertThat(password).hasSizeGreaterThanOrEqualTo(24);
+			// no database on demand, even with the right credentials
+			assertThatExceptionOfType(SQLException.class)
+				.isThrownBy(() -> DriverManager.getConnection(server + "mem:other", "sa", password).close());
+			assertThatExceptionOfType(SQLException.class)
+				.isThrownBy(() -> DriverManager.getConnection(server + "./created-by-a-stranger", "sa", "").close());
+			// the demo database only with its random password
+			assertThatExceptionOfType(SQLException.class).isThrownBy(
+					() -> DriverManager.getConnection(server + "mem:" + properties.get("demo.database-name"), "sa", "")
+						.close());
+			assertThatNoException().isThrownBy(() -> DriverManager
+				.getConnection(server + "mem:" + properties.get("demo.database-name"), "sa", password)
+				.close());
+		}
+		finally {
+			servers.destroy();
+		}
 	}
 
 	@Test
