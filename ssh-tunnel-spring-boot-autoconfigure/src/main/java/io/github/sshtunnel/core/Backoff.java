@@ -6,6 +6,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Exponential back-off with jitter: each delay doubles up to the cap and is spread by
  * +/-20% so that many applications that lost the same server do not reconnect in step.
+ * With full jitter each delay is instead uniform between 0 and the doubled value, which
+ * spreads a crowd that failed at the same moment much further (used for dropped
+ * handshakes at start-up, see {@code docs/resilience.md}).
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -15,11 +18,22 @@ final class Backoff {
 
 	private final long maxMillis;
 
+	private final boolean fullJitter;
+
 	private int attempt;
 
 	Backoff(Duration initial, Duration max) {
+		this(initial, max, false);
+	}
+
+	private Backoff(Duration initial, Duration max, boolean fullJitter) {
 		this.initialMillis = initial.toMillis();
 		this.maxMillis = max.toMillis();
+		this.fullJitter = fullJitter;
+	}
+
+	static Backoff fullJitter(Duration initial, Duration max) {
+		return new Backoff(initial, max, true);
 	}
 
 	synchronized long nextDelayMillis() {
@@ -28,7 +42,8 @@ final class Backoff {
 			base = this.maxMillis;
 		}
 		this.attempt++;
-		double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
+		double jitter = this.fullJitter ? ThreadLocalRandom.current().nextDouble()
+				: 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
 		return Math.min(this.maxMillis, Math.max(1, Math.round(base * jitter)));
 	}
 

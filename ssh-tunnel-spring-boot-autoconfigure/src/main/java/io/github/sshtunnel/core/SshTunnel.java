@@ -79,6 +79,15 @@ public final class SshTunnel implements AutoCloseable {
 	private static final Duration GRACEFUL_CLOSE_WAIT = Duration.ofSeconds(2);
 
 	/**
+	 * Delays between attempts at start-up after the server dropped the handshake: fully
+	 * jittered (uniform between 0 and 100 ms, 200 ms, ... 1.6 s), so that a fleet that
+	 * started together spreads out instead of coming back in step.
+	 */
+	private static final Duration HANDSHAKE_RETRY_INITIAL = Duration.ofMillis(100);
+
+	private static final Duration HANDSHAKE_RETRY_MAX = Duration.ofMillis(1600);
+
+	/**
 	 * Threads that carry the forwarded bytes, for all connections of the tunnel, and the
 	 * SSH session's own I/O.
 	 */
@@ -105,6 +114,8 @@ public final class SshTunnel implements AutoCloseable {
 	private final AtomicLong reconnects = new AtomicLong();
 
 	private final AtomicLong keyExchanges = new AtomicLong();
+
+	private final AtomicLong handshakesDropped = new AtomicLong();
 
 	/**
 	 * Why a session ended: the first exception MINA reported for it, or why the tunnel
@@ -285,7 +296,7 @@ public final class SshTunnel implements AutoCloseable {
 			}
 		}
 		try {
-			connect();
+			connectRetryingDroppedHandshakes();
 		}
 		catch (SshTunnelException ex) {
 			if (this.settings.isFailFast() || this.closing) {
@@ -313,7 +324,7 @@ public final class SshTunnel implements AutoCloseable {
 		return new TunnelState(this.settings.getHost(), this.settings.getPort(), this.settings.getUsername(),
 				this.status, this.hostKeyFingerprint, this.connectedSince, this.reconnects.get(), this.lastError,
 				List.copyOf(forwardStates), this.keyExchanges.get(),
-				(this.watchdog != null) ? this.watchdog.lastReply() : null);
+				(this.watchdog != null) ? this.watchdog.lastReply() : null, this.handshakesDropped.get());
 	}
 
 	/**
@@ -344,6 +355,8 @@ public final class SshTunnel implements AutoCloseable {
 			}
 			this.closing = true;
 			previous = this.status;
+			// ends a pause between handshake attempts at once
+			this.lifecycleMonitor.notifyAll();
 		}
 		ConnectFuture connecting = this.pendingConnect;
 		if (connecting != null) {
@@ -486,9 +499,70 @@ public final class SshTunnel implements AutoCloseable {
 		return signature.getName().equals(keyType);
 	}
 
-	private void connect() {
+	/**
+	 * Connect at start-up. A connection that the server closes or resets during the
+	 * handshake (before the key exchange completed: {@code sshd}'s {@code MaxStartups}
+	 * drop, a load balancer restarting) is tried again after a fully jittered delay until
+	 * {@code connect-timeout} has elapsed in total; every other failure is final at once.
+	 */
+	private void connectRetryingDroppedHandshakes() {
 		long start = System.nanoTime();
 		long deadline = start + this.settings.getConnectTimeout().toNanos();
+		Backoff backoff = Backoff.fullJitter(HANDSHAKE_RETRY_INITIAL, HANDSHAKE_RETRY_MAX);
+		for (int attempt = 1;; attempt++) {
+			try {
+				connect(deadline);
+				return;
+			}
+			catch (SshTunnelException ex) {
+				if (ex.getReason() != Reason.HANDSHAKE_DROPPED) {
+					throw ex;
+				}
+				long delay = TimeUnit.MILLISECONDS.toNanos(backoff.nextDelayMillis());
+				if (this.closing || System.nanoTime() + delay >= deadline) {
+					throw handshakeDropped(attempt, System.nanoTime() - start, ex);
+				}
+				logger.info("SSH server {} closed the connection during the handshake (attempt {}), retrying in {} ms",
+						this.settings.getServerDisplayName(), attempt, TimeUnit.NANOSECONDS.toMillis(delay));
+				pause(delay);
+			}
+		}
+	}
+
+	private SshTunnelException handshakeDropped(int attempts, long elapsed, SshTunnelException last) {
+		return new SshTunnelException(Reason.HANDSHAKE_DROPPED,
+				"SSH server " + this.settings.getServerDisplayName() + " closed the connection during the handshake ("
+						+ attempts + " attempts in " + String.format(java.util.Locale.ROOT, "%.1f", elapsed / 1e9)
+						+ " s); a busy server drops new connections beyond its MaxStartups",
+				"Retry later, raise ssh.tunnel.connect-timeout to give the retries more time, or ask the "
+						+ "server's administrator about MaxStartups (sshd_config) or a load balancer in front of it.",
+				last.getCause());
+	}
+
+	private void pause(long nanos) {
+		synchronized (this.lifecycleMonitor) {
+			long end = System.nanoTime() + nanos;
+			long left = nanos;
+			while (left > 0 && !this.closing) {
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.lifecycleMonitor, left);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				left = end - System.nanoTime();
+			}
+		}
+	}
+
+	private void connect() {
+		connect(System.nanoTime() + this.settings.getConnectTimeout().toNanos());
+	}
+
+	private void connect(long overallDeadline) {
+		long start = System.nanoTime();
+		long deadline = Math.min(overallDeadline, start + this.settings.getConnectTimeout().toNanos());
 		this.status = SessionStatus.CONNECTING;
 		ClientSession newSession = null;
 		boolean authenticating = false;
@@ -517,7 +591,7 @@ public final class SshTunnel implements AutoCloseable {
 			auth.verify(remaining(deadline));
 		}
 		catch (IOException | RuntimeException ex) {
-			SshTunnelException failure = translate(ex, authenticating, deadline);
+			SshTunnelException failure = translate(ex, newSession, authenticating, deadline);
 			if (newSession != null) {
 				newSession.close(true);
 			}
@@ -565,7 +639,7 @@ public final class SshTunnel implements AutoCloseable {
 		return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
 	}
 
-	private SshTunnelException translate(Exception ex, boolean authenticating, long deadline) {
+	private SshTunnelException translate(Exception ex, ClientSession session, boolean authenticating, long deadline) {
 		if (ex instanceof SshTunnelException tunnelException) {
 			return tunnelException;
 		}
@@ -594,6 +668,15 @@ public final class SshTunnel implements AutoCloseable {
 							+ " SSH server " + server,
 					"Check ssh.tunnel.host and ssh.tunnel.port and any firewall in between, or raise "
 							+ "ssh.tunnel.connect-timeout.",
+					ex);
+		}
+		if (isDroppedHandshake(ex, session)) {
+			this.handshakesDropped.incrementAndGet();
+			return new SshTunnelException(Reason.HANDSHAKE_DROPPED,
+					"SSH server " + server + " closed the connection during the handshake: " + describe(root)
+							+ "; a busy server drops new connections beyond its MaxStartups",
+					"Retry later, or ask the server's administrator about MaxStartups (sshd_config) or a load "
+							+ "balancer in front of it.",
 					ex);
 		}
 		if (authenticating && isAuthenticationFailure(ex)) {
@@ -625,6 +708,25 @@ public final class SshTunnel implements AutoCloseable {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Whether the server closed or reset the connection before the key exchange
+	 * completed, without an SSH disconnect message that would say why (a negotiation
+	 * failure has one): what {@code sshd} does past {@code MaxStartups}.
+	 */
+	private static boolean isDroppedHandshake(Exception ex, ClientSession session) {
+		if (session != null && session.getSessionId() != null) {
+			return false;
+		}
+		boolean io = false;
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SshException sshException && sshException.getDisconnectCode() != 0) {
+				return false;
+			}
+			io |= cause instanceof IOException;
+		}
+		return io;
 	}
 
 	private static boolean isAuthenticationFailure(Exception ex) {

@@ -125,6 +125,14 @@ public class SshTunnelException extends RuntimeException {
 		SESSION_LOST,
 
 		/**
+		 * The SSH server closed or reset the connection during the handshake, before the
+		 * key exchange completed, without saying why: typically {@code sshd} dropping new
+		 * connections beyond its {@code MaxStartups}. Retried at start-up within
+		 * {@code connect-timeout}.
+		 */
+		HANDSHAKE_DROPPED,
+
+		/**
 		 * Anything else the SSH layer reported.
 		 */
 		SSH_ERROR

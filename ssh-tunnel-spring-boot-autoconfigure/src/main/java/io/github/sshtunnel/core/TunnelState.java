@@ -25,7 +25,7 @@ import java.util.List;
  */
 public record TunnelState(String host, int port, String username, SessionStatus status, String hostKeyFingerprint,
 		Instant connectedSince, long reconnects, String lastError, List<ForwardState> forwards, long keyExchanges,
-		Instant lastKeepaliveReply) {
+		Instant lastKeepaliveReply, long handshakesDropped) {
 
 	/**
 	 * Whether the session is open and authenticated and every forward is bound.

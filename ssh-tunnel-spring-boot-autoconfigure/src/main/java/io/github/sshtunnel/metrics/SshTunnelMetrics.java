@@ -70,6 +70,11 @@ public class SshTunnelMetrics implements MeterBinder, SshTunnelListener {
 			.tags(tags)
 			.description("SSH key exchanges completed: the first of each session and every re-exchange")
 			.register(registry);
+		FunctionCounter.builder("ssh.tunnel.handshakes.dropped", sshTunnel, (t) -> t.state().handshakesDropped())
+			.tags(tags)
+			.description("Connections the SSH server closed during the handshake (retried at start-up); "
+					+ "a busy server at its MaxStartups limit")
+			.register(registry);
 		Gauge.builder("ssh.tunnel.keepalive.reply.age", sshTunnel, SshTunnelMetrics::keepaliveReplyAge)
 			.tags(tags)
 			.baseUnit("seconds")

@@ -14,9 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -430,8 +432,16 @@ public final class OpenSshServer implements AutoCloseable {
 		lines.add("PrintMotd no");
 		lines.add("LogLevel VERBOSE");
 		lines.add("MaxStartups 100");
+		// the test's own lines replace the defaults of the same keyword (sshd takes the
+		// first value of most keywords, the last of some, such as MaxStartups)
+		Set<String> keywords = this.extraConfig.stream().map(OpenSshServer::keyword).collect(Collectors.toSet());
+		lines.removeIf((line) -> keywords.contains(keyword(line)));
 		lines.addAll(this.extraConfig);
 		Files.write(config(), lines, StandardCharsets.UTF_8);
+	}
+
+	private static String keyword(String line) {
+		return line.trim().split("\\s+")[0].toLowerCase(Locale.ROOT);
 	}
 
 	private void deleteDirectory() {
