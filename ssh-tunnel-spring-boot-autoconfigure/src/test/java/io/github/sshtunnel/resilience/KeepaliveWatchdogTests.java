@@ -12,7 +12,6 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 import io.github.sshtunnel.core.ForwardSettings;
-import io.github.sshtunnel.core.HostKeyChecking;
 import io.github.sshtunnel.core.SessionStatus;
 import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.core.SshTunnelException;
@@ -101,15 +100,9 @@ class KeepaliveWatchdogTests {
 	}
 
 	private TunnelSettings settings() {
-		return TunnelSettings.builder("127.0.0.1")
-			.port(this.server.port())
-			.username("alice")
-			.password("secret")
-			.hostKey(this.server.hostKeyFingerprint())
-			.hostKeyChecking(HostKeyChecking.YES)
+		return this.server.tunnelSettings(ForwardSettings.of("echo", this.echo.port()))
 			.keepalive(INTERVAL, COUNT_MAX)
 			.reconnect(true, Duration.ofMillis(100), Duration.ofSeconds(1))
-			.forward(ForwardSettings.of("echo", this.echo.port()))
 			.build();
 	}
 

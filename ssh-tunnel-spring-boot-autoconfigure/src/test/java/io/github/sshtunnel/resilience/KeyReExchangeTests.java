@@ -7,7 +7,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.sshtunnel.core.ForwardSettings;
-import io.github.sshtunnel.core.HostKeyChecking;
 import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.core.TunnelSettings;
 import io.github.sshtunnel.testsupport.TestSshServer;
@@ -39,15 +38,9 @@ class KeyReExchangeTests {
 
 	@Test
 	void trafficKeepsMovingThroughServerInitiatedReExchanges() throws Exception {
-		TunnelSettings settings = TunnelSettings.builder("127.0.0.1")
-			.port(this.server.port())
-			.username("alice")
-			.password("secret")
-			.hostKey(this.server.hostKeyFingerprint())
-			.hostKeyChecking(HostKeyChecking.YES)
+		TunnelSettings settings = this.server
+			.tunnelSettings(ForwardSettings.of("bulk", this.echo.port()), ForwardSettings.of("small", this.echo.port()))
 			.keepalive(Duration.ofSeconds(2), 3)
-			.forward(ForwardSettings.of("bulk", this.echo.port()))
-			.forward(ForwardSettings.of("small", this.echo.port()))
 			.build();
 		try (SshTunnel tunnel = new SshTunnel(settings).open()) {
 			TrafficSoak.Result result = TrafficSoak.run(tunnel.localPort("bulk"), 3, tunnel.localPort("small"), 8, null,

@@ -40,6 +40,9 @@ import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.server.shell.UnknownCommand;
 
+import io.github.sshtunnel.core.ForwardSettings;
+import io.github.sshtunnel.core.TunnelSettings;
+
 /**
  * An in-process Apache MINA SSH server on 127.0.0.1 for tests: password and/or public key
  * login, port forwarding allowed (or refused), a generated host key kept in a temporary
@@ -196,6 +199,24 @@ public final class TestSshServer implements AutoCloseable {
 	public synchronized void hangInNextKeyReExchange() {
 		this.hangNextReExchange.set(true);
 		reExchangeKeys();
+	}
+
+	/**
+	 * Settings of a tunnel to this server: the password user, the host key pinned, and
+	 * the given forwards; the caller may change anything else.
+	 * @param forwards the forwards
+	 * @return the builder
+	 */
+	public TunnelSettings.Builder tunnelSettings(ForwardSettings... forwards) {
+		TunnelSettings.Builder builder = TunnelSettings.builder("127.0.0.1")
+			.port(port())
+			.username(this.username)
+			.password(this.password)
+			.hostKey(hostKeyFingerprint());
+		for (ForwardSettings forward : forwards) {
+			builder.forward(forward);
+		}
+		return builder;
 	}
 
 	/**

@@ -1,4 +1,4 @@
-package io.github.sshtunnel.core;
+package io.github.sshtunnel.core.keys;
 
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
@@ -20,6 +20,8 @@ import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
 import io.github.sshtunnel.core.SshTunnelException.Reason;
+import io.github.sshtunnel.core.SshTunnelException;
+import io.github.sshtunnel.core.PrivateKeySource;
 
 /**
  * Loads the user's private key in any format that OpenSSH and OpenSSL write: OpenSSH
@@ -28,7 +30,7 @@ import io.github.sshtunnel.core.SshTunnelException.Reason;
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
-final class PrivateKeys {
+public final class PrivateKeys {
 
 	private static final String KEY_PROPERTY = "ssh.tunnel.private-key";
 
@@ -37,12 +39,12 @@ final class PrivateKeys {
 	/**
 	 * Largest key file that is read: private keys take a few KiB.
 	 */
-	static final int MAX_SIZE = 1024 * 1024;
+	public static final int MAX_SIZE = 1024 * 1024;
 
 	private PrivateKeys() {
 	}
 
-	static List<KeyPair> load(PrivateKeySource source, String passphrase) {
+	public static List<KeyPair> load(PrivateKeySource source, String passphrase) {
 		PassphraseProvider passphraseProvider = new PassphraseProvider(passphrase);
 		NamedResource resource = NamedResource.ofName(source.description());
 		List<KeyPair> keys = new ArrayList<>();

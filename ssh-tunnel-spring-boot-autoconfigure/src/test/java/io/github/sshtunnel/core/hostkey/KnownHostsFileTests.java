@@ -1,4 +1,4 @@
-package io.github.sshtunnel.core;
+package io.github.sshtunnel.core.hostkey;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import io.github.sshtunnel.core.KnownHostsFile.HostName;
-import io.github.sshtunnel.core.KnownHostsFile.Verdict;
+import io.github.sshtunnel.core.hostkey.KnownHosts.HostName;
+import io.github.sshtunnel.core.hostkey.KnownHosts.Verdict;
+import io.github.sshtunnel.core.SshTunnelException;
 import io.github.sshtunnel.core.SshTunnelException.Reason;
 import io.github.sshtunnel.testsupport.KeyFixtures;
 
@@ -89,7 +90,7 @@ class KnownHostsFileTests {
 		List<byte[]> parts = new ArrayList<>();
 		for (byte[] line : malformed) {
 			String text = new String(line, StandardCharsets.ISO_8859_1);
-			if (!KnownHostsFile.isPrivateKeyMaterial(text) && line.length < 4096) {
+			if (!KnownHostsParser.isPrivateKeyMaterial(text) && line.length < 4096) {
 				parts.add(line);
 				parts.add(new byte[] { '\n' });
 			}
@@ -146,7 +147,7 @@ class KnownHostsFileTests {
 		for (int i = 0; i < 20; i++) {
 			// huge lines
 			StringBuilder line = new StringBuilder(valid);
-			int target = KnownHostsFile.MAX_LINE_LENGTH + random.nextInt(100_000);
+			int target = KnownHostsParser.MAX_LINE_LENGTH + random.nextInt(100_000);
 			while (line.length() < target) {
 				line.append((i % 2 == 0) ? "A" : " x");
 			}

@@ -1,4 +1,4 @@
-package io.github.sshtunnel.core;
+package io.github.sshtunnel.core.keys;
 
 import java.security.Key;
 import java.security.KeyPair;
@@ -6,6 +6,7 @@ import java.security.PublicKey;
 import java.security.interfaces.RSAKey;
 
 import io.github.sshtunnel.core.SshTunnelException.Reason;
+import io.github.sshtunnel.core.SshTunnelException;
 
 /**
  * The minimum strength of host keys and user keys: RSA keys need at least 2048 bits.
@@ -15,9 +16,9 @@ import io.github.sshtunnel.core.SshTunnelException.Reason;
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
-final class KeyStrength {
+public final class KeyStrength {
 
-	static final int MIN_RSA_BITS = 2048;
+	public static final int MIN_RSA_BITS = 2048;
 
 	private KeyStrength() {
 	}
@@ -28,13 +29,13 @@ final class KeyStrength {
 	 * @param server the server, as shown in messages
 	 * @return the rejection, or {@code null} if the key is strong enough
 	 */
-	static SshTunnelException checkHostKey(PublicKey key, String server) {
+	public static SshTunnelException checkHostKey(PublicKey key, String server) {
 		int bits = rsaBits(key);
 		if (bits < 0 || bits >= MIN_RSA_BITS) {
 			return null;
 		}
 		return new SshTunnelException(Reason.HOST_KEY_WEAK,
-				"SSH host key of " + server + " is an RSA key of " + bits + " bits (" + HostKeyVerifier.describe(key)
+				"SSH host key of " + server + " is an RSA key of " + bits + " bits (" + PublicKeys.describe(key)
 						+ "); keys shorter than " + MIN_RSA_BITS + " bits are refused",
 				"Ask the server's administrator for an ed25519, ECDSA or RSA " + MIN_RSA_BITS
 						+ "+ host key (ssh-keygen -t ed25519); check ssh.tunnel.host.");
@@ -46,7 +47,7 @@ final class KeyStrength {
 	 * @param source where it comes from, as shown in messages
 	 * @return the rejection, or {@code null} if the key is strong enough
 	 */
-	static SshTunnelException checkUserKey(KeyPair key, String source) {
+	public static SshTunnelException checkUserKey(KeyPair key, String source) {
 		int bits = rsaBits(key.getPublic());
 		if (bits < 0) {
 			bits = rsaBits(key.getPrivate());

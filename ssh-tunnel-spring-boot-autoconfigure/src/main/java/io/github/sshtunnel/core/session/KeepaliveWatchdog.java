@@ -1,4 +1,4 @@
-package io.github.sshtunnel.core;
+package io.github.sshtunnel.core.session;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
-final class KeepaliveWatchdog {
+public final class KeepaliveWatchdog {
 
 	static final String REQUEST = "keepalive@openssh.com";
 
@@ -46,7 +46,7 @@ final class KeepaliveWatchdog {
 
 	private volatile Watch current;
 
-	KeepaliveWatchdog(Duration interval, int countMax, ScheduledExecutorService timer, Listener listener) {
+	public KeepaliveWatchdog(Duration interval, int countMax, ScheduledExecutorService timer, Listener listener) {
 		this.interval = interval;
 		this.countMax = countMax;
 		this.timer = timer;
@@ -57,7 +57,7 @@ final class KeepaliveWatchdog {
 	 * Watch a newly authenticated session, instead of the one before.
 	 * @param session the session
 	 */
-	void watch(ClientSession session) {
+	public void watch(ClientSession session) {
 		Watch watch = new Watch(session);
 		Watch previous = this.current;
 		this.current = watch;
@@ -87,7 +87,7 @@ final class KeepaliveWatchdog {
 	 * Stop watching the given session (it closed).
 	 * @param session the session
 	 */
-	void unwatch(ClientSession session) {
+	public void unwatch(ClientSession session) {
 		Watch watch = this.current;
 		if (watch != null && watch.session == session) {
 			this.current = null;
@@ -100,7 +100,7 @@ final class KeepaliveWatchdog {
 	 * when the session was authenticated, if it has not answered one yet).
 	 * @return the instant, or {@code null} without a session
 	 */
-	Instant lastReply() {
+	public Instant lastReply() {
 		Watch watch = this.current;
 		return (watch != null) ? watch.lastReply : null;
 	}
@@ -193,7 +193,7 @@ final class KeepaliveWatchdog {
 	/**
 	 * What the watchdog reports, on its timer thread or on an I/O thread; never blocks.
 	 */
-	interface Listener {
+	public interface Listener {
 
 		/**
 		 * A keepalive request was not answered within one interval.

@@ -1,4 +1,4 @@
-package io.github.sshtunnel.core;
+package io.github.sshtunnel.core.session;
 
 import java.time.Duration;
 import java.util.LongSummaryStatistics;

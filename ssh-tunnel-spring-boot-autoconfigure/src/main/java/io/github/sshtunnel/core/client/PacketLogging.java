@@ -1,4 +1,4 @@
-package io.github.sshtunnel.core;
+package io.github.sshtunnel.core.client;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
-final class PacketLogging {
+public final class PacketLogging {
 
 	/**
 	 * The loggers under which MINA dumps the packets of a client session and the data of
@@ -34,7 +34,7 @@ final class PacketLogging {
 	/**
 	 * Warn if any packet-dumping logger is at TRACE, the first time only.
 	 */
-	static void warnOnceIfEnabled() {
+	public static void warnOnceIfEnabled() {
 		List<String> tracing = tracingLoggers();
 		if (!tracing.isEmpty() && warned.compareAndSet(false, true)) {
 			logger.warn("MINA SSHD logs whole SSH packets at TRACE, including the SSH password and the forwarded "

@@ -1,4 +1,4 @@
-package io.github.sshtunnel.core;
+package io.github.sshtunnel.core.hostkey;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,12 +19,18 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
-import org.apache.sshd.common.digest.BuiltinDigests;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.sshtunnel.core.HostKeyChecking;
+import io.github.sshtunnel.core.SshTunnelException;
 import io.github.sshtunnel.core.SshTunnelException.Reason;
+import io.github.sshtunnel.core.TunnelSettings;
+import io.github.sshtunnel.core.hostkey.KnownHosts.HostName;
+import io.github.sshtunnel.core.hostkey.KnownHosts.Result;
+import io.github.sshtunnel.core.keys.KeyStrength;
+import io.github.sshtunnel.core.keys.PublicKeys;
 
 /**
  * Checks the server's host key against a pinned key or fingerprint, or a known_hosts
@@ -33,9 +39,9 @@ import io.github.sshtunnel.core.SshTunnelException.Reason;
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
-final class HostKeyVerifier implements ServerKeyVerifier {
+public final class HostKeyVerifier implements ServerKeyVerifier {
 
-	static final AttributeKey<String> FINGERPRINT = new AttributeKey<>();
+	public static final AttributeKey<String> FINGERPRINT = new AttributeKey<>();
 
 	private static final Logger logger = LoggerFactory.getLogger(HostKeyVerifier.class);
 
@@ -51,7 +57,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 
 	private final AtomicReference<SshTunnelException> rejection = new AtomicReference<>();
 
-	HostKeyVerifier(TunnelSettings settings) {
+	public HostKeyVerifier(TunnelSettings settings) {
 		this.settings = settings;
 		String pin = settings.getHostKey();
 		if (pin != null && !pin.isBlank()) {
@@ -80,20 +86,20 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 	 * that can be checked.
 	 * @return the preferred key types, most preferred first, possibly empty
 	 */
-	List<String> preferredKeyTypes() {
+	public List<String> preferredKeyTypes() {
 		if (this.pinnedKey != null) {
 			return List.of(KeyUtils.getKeyType(this.pinnedKey));
 		}
 		if (this.knownHosts == null || !Files.isReadable(this.knownHosts.path())) {
 			return Collections.emptyList();
 		}
-		return this.knownHosts.keyTypes(KnownHostsFile.HostName.of(this.settings.getHost(), this.settings.getPort()));
+		return this.knownHosts.keyTypes(HostName.of(this.settings.getHost(), this.settings.getPort()));
 	}
 
 	/**
 	 * Check that the configured known_hosts file can be used at all, before connecting.
 	 */
-	void checkKnownHostsFile() {
+	public void checkKnownHostsFile() {
 		if (this.knownHosts != null) {
 			this.knownHosts.checkUsable(this.settings.getHostKeyChecking() == HostKeyChecking.ACCEPT_NEW);
 		}
@@ -133,15 +139,15 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 	}
 
 	private boolean checkKnownHosts(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
-		KnownHostsFile.HostName target = target(session);
+		HostName target = target(session);
 		// the name the user gave (in lower case), and the address it resolved to, as
 		// MINA's own verifier and OpenSSH's CheckHostIP do
-		Set<KnownHostsFile.HostName> names = new LinkedHashSet<>();
+		Set<HostName> names = new LinkedHashSet<>();
 		names.add(target);
 		if (remoteAddress instanceof InetSocketAddress inet && inet.getAddress() != null) {
-			names.add(KnownHostsFile.HostName.of(inet.getAddress().getHostAddress(), inet.getPort()));
+			names.add(HostName.of(inet.getAddress().getHostAddress(), inet.getPort()));
 		}
-		KnownHostsFile.Result result = this.knownHosts.check(names, serverKey);
+		Result result = this.knownHosts.check(names, serverKey);
 		Path file = this.knownHosts.path();
 		switch (result.verdict()) {
 			case TRUSTED:
@@ -189,15 +195,15 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 	 * Return the host the session was opened to (for a jump host, the hop itself), under
 	 * the name known_hosts uses for it.
 	 */
-	private KnownHostsFile.HostName target(ClientSession session) {
+	private HostName target(ClientSession session) {
 		SocketAddress connectAddress = session.getConnectAddress();
 		if (connectAddress instanceof InetSocketAddress inet) {
-			return KnownHostsFile.HostName.of(inet.getHostString(), inet.getPort());
+			return HostName.of(inet.getHostString(), inet.getPort());
 		}
 		if (connectAddress instanceof SshdSocketAddress sshd) {
-			return KnownHostsFile.HostName.of(sshd.getHostName(), sshd.getPort());
+			return HostName.of(sshd.getHostName(), sshd.getPort());
 		}
-		return KnownHostsFile.HostName.of(this.settings.getHost(), this.settings.getPort());
+		return HostName.of(this.settings.getHost(), this.settings.getPort());
 	}
 
 	private SshTunnelException changedPinned(String expected, PublicKey actual) {
@@ -219,7 +225,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 	 * Forget the outcome of the previous connect attempt. Attempts of one tunnel never
 	 * overlap.
 	 */
-	void reset() {
+	public void reset() {
 		this.rejection.set(null);
 	}
 
@@ -227,16 +233,16 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 	 * Return why the host key of the last attempt was refused.
 	 * @return the rejection, or {@code null} if the key was not refused
 	 */
-	SshTunnelException rejection() {
+	public SshTunnelException rejection() {
 		return this.rejection.get();
 	}
 
-	static String fingerprint(PublicKey key) {
-		return KeyUtils.getFingerPrint(BuiltinDigests.sha256, key);
+	private static String fingerprint(PublicKey key) {
+		return PublicKeys.fingerprint(key);
 	}
 
-	static String describe(PublicKey key) {
-		return KeyUtils.getKeyType(key) + " " + fingerprint(key);
+	private static String describe(PublicKey key) {
+		return PublicKeys.describe(key);
 	}
 
 	private static PublicKey parsePublicKey(String line) {

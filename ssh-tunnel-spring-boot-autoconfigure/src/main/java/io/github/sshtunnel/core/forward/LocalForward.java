@@ -1,4 +1,4 @@
-package io.github.sshtunnel.core;
+package io.github.sshtunnel.core.forward;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -13,12 +13,14 @@ import java.nio.channels.CompletionHandler;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.sshd.client.session.ClientSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.sshtunnel.core.ForwardSettings;
+import io.github.sshtunnel.core.ForwardState;
+import io.github.sshtunnel.core.SshTunnelException;
 import io.github.sshtunnel.core.SshTunnelException.Reason;
 
 /**
@@ -29,19 +31,19 @@ import io.github.sshtunnel.core.SshTunnelException.Reason;
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
-final class LocalForward {
+public final class LocalForward {
 
 	private static final Logger logger = LoggerFactory.getLogger(LocalForward.class);
 
 	private final ForwardSettings settings;
 
-	private final SshTunnel tunnel;
+	private final ForwardContext context;
+
+	private final ForwardCounters counters = new ForwardCounters();
+
+	private final ForwardedConnection.Listener connectionListener = new ConnectionListener();
 
 	private final Set<ForwardedConnection> connections = ConcurrentHashMap.newKeySet();
-
-	final LongAdder bytesOutbound = new LongAdder();
-
-	final LongAdder bytesInbound = new LongAdder();
 
 	private final AtomicLong opened = new AtomicLong();
 
@@ -53,16 +55,21 @@ final class LocalForward {
 
 	private volatile boolean closed;
 
-	LocalForward(ForwardSettings settings, SshTunnel tunnel) {
+	/**
+	 * Create the local end of a forward; nothing is bound until {@link #bind}.
+	 * @param settings the forward
+	 * @param context the session, timer and event sink it works with
+	 */
+	public LocalForward(ForwardSettings settings, ForwardContext context) {
 		this.settings = settings;
-		this.tunnel = tunnel;
+		this.context = context;
 	}
 
-	ForwardSettings settings() {
+	public ForwardSettings settings() {
 		return this.settings;
 	}
 
-	void bind(AsynchronousChannelGroup group) {
+	public void bind(AsynchronousChannelGroup group) {
 		String property = "ssh.tunnel.forwards." + this.settings.name();
 		InetAddress address;
 		try {
@@ -112,7 +119,7 @@ final class LocalForward {
 		}
 	}
 
-	void start() {
+	public void start() {
 		accept();
 	}
 
@@ -148,37 +155,19 @@ final class LocalForward {
 	}
 
 	private void handle(AsynchronousSocketChannel socket) {
-		ClientSession session = this.tunnel.currentSession();
+		ClientSession session = this.context.currentSession();
 		if (this.closed || session == null || !session.isOpen()) {
 			this.failed.incrementAndGet();
 			closeQuietly(socket);
-			this.tunnel.fireConnectionFailed(this.settings.name(), new SshTunnelException(Reason.SESSION_LOST,
+			this.context.connectionFailed(this.settings.name(), new SshTunnelException(Reason.SESSION_LOST,
 					"SSH session is down; connection to forward '" + this.settings.name() + "' refused", null));
 			return;
 		}
-		new ForwardedConnection(this, session, socket).start(this.tunnel.scheduler(),
-				this.tunnel.settings().getConnectTimeout());
+		new ForwardedConnection(this.settings, session, socket, this.counters, this.connectionListener)
+			.start(this.context.timer(), this.context.openTimeout());
 	}
 
-	void opened(ForwardedConnection connection) {
-		this.opened.incrementAndGet();
-		this.connections.add(connection);
-		if (this.closed) {
-			connection.abort();
-		}
-		this.tunnel.fireConnectionOpened(this.settings.name());
-	}
-
-	void failed(Exception cause) {
-		this.failed.incrementAndGet();
-		this.tunnel.fireConnectionFailed(this.settings.name(), cause);
-	}
-
-	void finished(ForwardedConnection connection) {
-		this.connections.remove(connection);
-	}
-
-	void close() {
+	public void close() {
 		this.closed = true;
 		closeQuietly(this.serverChannel);
 		this.boundPort = 0;
@@ -186,14 +175,39 @@ final class LocalForward {
 		this.connections.clear();
 	}
 
-	ForwardState state() {
+	public ForwardState state() {
 		return new ForwardState(this.settings.name(), this.settings.localHost(), this.boundPort,
 				this.settings.remoteHost(), this.settings.remotePort(), this.connections.size(), this.opened.get(),
-				this.failed.get(), this.bytesOutbound.sum(), this.bytesInbound.sum());
+				this.failed.get(), this.counters.outbound(), this.counters.inbound());
 	}
 
-	int boundPort() {
+	public int boundPort() {
 		return this.boundPort;
+	}
+
+	private final class ConnectionListener implements ForwardedConnection.Listener {
+
+		@Override
+		public void opened(ForwardedConnection connection) {
+			LocalForward.this.opened.incrementAndGet();
+			LocalForward.this.connections.add(connection);
+			if (LocalForward.this.closed) {
+				connection.abort();
+			}
+			LocalForward.this.context.connectionOpened(LocalForward.this.settings.name());
+		}
+
+		@Override
+		public void failed(Exception cause) {
+			LocalForward.this.failed.incrementAndGet();
+			LocalForward.this.context.connectionFailed(LocalForward.this.settings.name(), cause);
+		}
+
+		@Override
+		public void finished(ForwardedConnection connection) {
+			LocalForward.this.connections.remove(connection);
+		}
+
 	}
 
 	static void closeQuietly(java.io.Closeable closeable) {

@@ -1,4 +1,4 @@
-package io.github.sshtunnel.core;
+package io.github.sshtunnel.core.client;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -35,7 +35,7 @@ import org.apache.sshd.common.util.Readable;
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
-final class TunnelIoServiceFactoryFactory extends Nio2ServiceFactoryFactory {
+public final class TunnelIoServiceFactoryFactory extends Nio2ServiceFactoryFactory {
 
 	private static final SocketOption<Boolean> QUICK_ACK = quickAckOption();
 
@@ -50,7 +50,7 @@ final class TunnelIoServiceFactoryFactory extends Nio2ServiceFactoryFactory {
 	 * @param group the channel group
 	 * @param resumeTasks runs MINA's short tasks that resume a suspended read
 	 */
-	TunnelIoServiceFactoryFactory(AsynchronousChannelGroup group, ExecutorService resumeTasks) {
+	public TunnelIoServiceFactoryFactory(AsynchronousChannelGroup group, ExecutorService resumeTasks) {
 		this.group = group;
 		this.resumeTasks = resumeTasks;
 	}

@@ -1,4 +1,4 @@
-package io.github.sshtunnel.core;
+package io.github.sshtunnel.core.keys;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +11,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.sshtunnel.core.PrivateKeySource;
+import io.github.sshtunnel.core.SshTunnelException;
 import io.github.sshtunnel.core.SshTunnelException.Reason;
 import io.github.sshtunnel.testsupport.KeyFixtures;
 

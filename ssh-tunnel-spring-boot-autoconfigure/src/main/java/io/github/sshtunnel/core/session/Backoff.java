@@ -1,4 +1,4 @@
-package io.github.sshtunnel.core;
+package io.github.sshtunnel.core.session;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
-final class Backoff {
+public final class Backoff {
 
 	private final long initialMillis;
 
@@ -22,7 +22,7 @@ final class Backoff {
 
 	private int attempt;
 
-	Backoff(Duration initial, Duration max) {
+	public Backoff(Duration initial, Duration max) {
 		this(initial, max, false);
 	}
 
@@ -32,11 +32,11 @@ final class Backoff {
 		this.fullJitter = fullJitter;
 	}
 
-	static Backoff fullJitter(Duration initial, Duration max) {
+	public static Backoff fullJitter(Duration initial, Duration max) {
 		return new Backoff(initial, max, true);
 	}
 
-	synchronized long nextDelayMillis() {
+	public synchronized long nextDelayMillis() {
 		long base = this.initialMillis << Math.min(this.attempt, 30);
 		if (base <= 0 || base > this.maxMillis) {
 			base = this.maxMillis;
@@ -47,7 +47,7 @@ final class Backoff {
 		return Math.min(this.maxMillis, Math.max(1, Math.round(base * jitter)));
 	}
 
-	synchronized void reset() {
+	public synchronized void reset() {
 		this.attempt = 0;
 	}
 

@@ -1,0 +1,109 @@
+package io.github.sshtunnel.core.connect;
+
+import java.io.IOException;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.client.session.ClientSession;
+
+import io.github.sshtunnel.core.SshTunnelException;
+import io.github.sshtunnel.core.TunnelSettings;
+import io.github.sshtunnel.core.hostkey.HostKeyVerifier;
+import io.github.sshtunnel.core.keys.PrivateKeys;
+
+/**
+ * One attempt to reach the SSH server: connect, verify the host key, authenticate, all
+ * within one deadline. It returns an authenticated session or throws a typed
+ * {@link SshTunnelException} (see {@link Failures}); it never retries and never waits
+ * past the deadline.
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+public final class ConnectionAttempt {
+
+	private final SshClient client;
+
+	private final TunnelSettings settings;
+
+	private final HostKeyVerifier verifier;
+
+	private volatile ConnectFuture pending;
+
+	private volatile boolean cancelled;
+
+	/**
+	 * Create the attempts of a tunnel.
+	 * @param client the started client
+	 * @param settings the settings
+	 * @param verifier the client's host-key verifier
+	 */
+	public ConnectionAttempt(SshClient client, TunnelSettings settings, HostKeyVerifier verifier) {
+		this.client = client;
+		this.settings = settings;
+		this.verifier = verifier;
+	}
+
+	/**
+	 * Connect, verify and authenticate.
+	 * @param deadline the {@link System#nanoTime()} by which it must be done
+	 * @return the authenticated session
+	 * @throws SshTunnelException why it failed
+	 */
+	public ClientSession connect(long deadline) {
+		ClientSession session = null;
+		boolean authenticating = false;
+		try {
+			List<KeyPair> keys = (this.settings.getPrivateKey() != null)
+					? PrivateKeys.load(this.settings.getPrivateKey(), this.settings.getPrivateKeyPassphrase())
+					: List.of();
+			this.verifier.reset();
+			ConnectFuture connecting = this.client.connect(this.settings.getUsername(), this.settings.getHost(),
+					this.settings.getPort());
+			this.pending = connecting;
+			if (this.cancelled) {
+				connecting.cancel();
+			}
+			connecting.verify(remaining(deadline));
+			session = connecting.getSession();
+			for (KeyPair key : keys) {
+				session.addPublicKeyIdentity(key);
+			}
+			if (this.settings.getPassword() != null) {
+				session.addPasswordIdentity(this.settings.getPassword());
+			}
+			authenticating = true;
+			session.auth().verify(remaining(deadline));
+			return session;
+		}
+		catch (IOException | RuntimeException ex) {
+			SshTunnelException failure = Failures.classify(ex, this.settings, this.verifier.rejection(), session,
+					authenticating, deadline);
+			if (session != null) {
+				session.close(true);
+			}
+			throw failure;
+		}
+		finally {
+			this.pending = null;
+		}
+	}
+
+	/**
+	 * Cancel the connect in progress, and every later one: the tunnel is closing.
+	 */
+	public void cancel() {
+		this.cancelled = true;
+		ConnectFuture connecting = this.pending;
+		if (connecting != null) {
+			connecting.cancel();
+		}
+	}
+
+	private static Duration remaining(long deadline) {
+		return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+	}
+
+}

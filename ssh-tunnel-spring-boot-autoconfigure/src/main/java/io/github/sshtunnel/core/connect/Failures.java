@@ -1,0 +1,182 @@
+package io.github.sshtunnel.core.connect;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.SshException;
+
+import io.github.sshtunnel.core.SshTunnelException;
+import io.github.sshtunnel.core.SshTunnelException.Reason;
+import io.github.sshtunnel.core.TunnelSettings;
+
+/**
+ * Turns what MINA reports about a failed attempt into a typed {@link SshTunnelException}
+ * with a message that names the server and an action that names the property to fix. It
+ * reads types and SSH disconnect codes, never message text: a host-key rejection (kept by
+ * the verifier), an unknown host or refused connection (JDK exception types), a timeout
+ * (a {@link TimeoutException} in the chain), a handshake the server dropped (closed
+ * before the key exchange completed, without a disconnect code), an attempt that failed
+ * otherwise at its deadline (a timeout too), an authentication refusal
+ * ({@code SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE}).
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+public final class Failures {
+
+	/**
+	 * MINA's futures count whole milliseconds: a failure this close to the deadline is
+	 * the deadline.
+	 */
+	private static final long DEADLINE_ROUNDING = TimeUnit.MILLISECONDS.toNanos(50);
+
+	private Failures() {
+	}
+
+	/**
+	 * Classify a failed attempt.
+	 * @param ex what MINA threw
+	 * @param settings the tunnel's settings
+	 * @param rejection the host-key verifier's rejection, or {@code null}
+	 * @param session the session, if one was created
+	 * @param authenticating whether authentication had started
+	 * @param deadline the attempt's deadline ({@link System#nanoTime()})
+	 * @return the failure
+	 */
+	public static SshTunnelException classify(Exception ex, TunnelSettings settings, SshTunnelException rejection,
+			ClientSession session, boolean authenticating, long deadline) {
+		if (ex instanceof SshTunnelException tunnelException) {
+			return tunnelException;
+		}
+		if (rejection != null) {
+			return rejection;
+		}
+		String server = settings.getServerDisplayName();
+		Throwable root = rootCause(ex);
+		if (root instanceof UnresolvedAddressException || root instanceof UnknownHostException) {
+			return new SshTunnelException(Reason.CONNECT_FAILED,
+					"Could not connect to SSH server " + server + ": unknown host '" + settings.getHost() + "'",
+					"Check ssh.tunnel.host.", ex);
+		}
+		if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
+			return new SshTunnelException(Reason.CONNECT_FAILED,
+					"Could not connect to SSH server " + server + ": " + root.getMessage(),
+					"Check ssh.tunnel.host and ssh.tunnel.port, and that the SSH server runs and is reachable "
+							+ "from this host.",
+					ex);
+		}
+		if (isTimeout(ex)) {
+			return timeout(settings, authenticating, ex);
+		}
+		if (isDroppedHandshake(ex, session)) {
+			return new SshTunnelException(Reason.HANDSHAKE_DROPPED,
+					"SSH server " + server + " closed the connection during the handshake: " + describe(root)
+							+ "; a busy server drops new connections beyond its MaxStartups",
+					"Retry later, or ask the server's administrator about MaxStartups (sshd_config) or a load "
+							+ "balancer in front of it.",
+					ex);
+		}
+		if (System.nanoTime() - deadline >= -DEADLINE_ROUNDING) {
+			return timeout(settings, authenticating, ex);
+		}
+		if (authenticating && disconnectCode(ex) == SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE) {
+			return new SshTunnelException(Reason.AUTHENTICATION_FAILED,
+					"SSH server " + server + " refused authentication of user '" + settings.getUsername()
+							+ "' (offered: " + offeredMethods(settings) + ")",
+					"Check ssh.tunnel.username and the credentials (ssh.tunnel.password or ssh.tunnel.private-key); "
+							+ "for key login the server needs the public key in the user's authorized_keys.",
+					ex);
+		}
+		return new SshTunnelException(Reason.SSH_ERROR, "SSH connection to " + server + " failed: " + describe(root),
+				"Check ssh.tunnel.host and ssh.tunnel.port and the SSH server's log.", ex);
+	}
+
+	private static SshTunnelException timeout(TunnelSettings settings, boolean authenticating, Exception ex) {
+		return new SshTunnelException(Reason.CONNECT_TIMEOUT,
+				"Timed out after " + settings.getConnectTimeout().toMillis() + " ms "
+						+ (authenticating ? "exchanging keys or authenticating with" : "connecting to") + " SSH server "
+						+ settings.getServerDisplayName(),
+				"Check ssh.tunnel.host and ssh.tunnel.port and any firewall in between, or raise "
+						+ "ssh.tunnel.connect-timeout.",
+				ex);
+	}
+
+	private static boolean isTimeout(Exception ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException
+					|| cause instanceof InterruptedByTimeoutException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether the server closed or reset the connection before the key exchange
+	 * completed, without an SSH disconnect message that would say why (a negotiation
+	 * failure has one): what {@code sshd} does past {@code MaxStartups}.
+	 */
+	private static boolean isDroppedHandshake(Exception ex, ClientSession session) {
+		if (session != null && session.getSessionId() != null) {
+			return false;
+		}
+		if (disconnectCode(ex) != 0) {
+			return false;
+		}
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof IOException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static int disconnectCode(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SshException sshException && sshException.getDisconnectCode() != 0) {
+				return sshException.getDisconnectCode();
+			}
+		}
+		return 0;
+	}
+
+	private static String offeredMethods(TunnelSettings settings) {
+		List<String> methods = new ArrayList<>();
+		if (settings.getPrivateKey() != null) {
+			methods.add("publickey from " + settings.getPrivateKey().description());
+		}
+		if (settings.getPassword() != null) {
+			methods.add("password");
+		}
+		return methods.isEmpty() ? "no credentials configured" : String.join(", ", methods);
+	}
+
+	/**
+	 * Return a throwable's message, or its type when it has none.
+	 * @param throwable the throwable
+	 * @return the description
+	 */
+	public static String describe(Throwable throwable) {
+		String message = throwable.getMessage();
+		return (message != null) ? message : throwable.getClass().getSimpleName();
+	}
+
+	private static Throwable rootCause(Throwable throwable) {
+		Throwable root = throwable;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root;
+	}
+
+}
