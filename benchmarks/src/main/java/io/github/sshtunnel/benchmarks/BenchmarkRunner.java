@@ -40,7 +40,11 @@ final class BenchmarkRunner {
 	 */
 	private final boolean rekey;
 
-	private final String rekeyLimit = System.getProperty("bench.rekey-limit", "1M 1s");
+	/**
+	 * The sshd's {@code RekeyLimit} in the re-exchange soak; {@code _} stands for a space
+	 * (for example {@code 64M_10s}), so the value survives {@code BENCH_JAVA_OPTS}.
+	 */
+	private final String rekeyLimit = System.getProperty("bench.rekey-limit", "1M 1s").replace('_', ' ');
 
 	private final Duration soakTime;
 
