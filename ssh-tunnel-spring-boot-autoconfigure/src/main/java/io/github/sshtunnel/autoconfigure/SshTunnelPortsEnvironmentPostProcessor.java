@@ -15,7 +15,8 @@ import org.springframework.core.env.PropertySource;
  * {@code local-port}, {@code 0} when a free port is to be picked. Nothing binds such a
  * URL before the tunnel is open: every bean that does depends on the tunnel.
  * <p>
- * It also tells {@link SshTunnelBackgroundPreinitializer} that a tunnel is configured.
+ * Only for the auto-configured tunnel: the names of tunnels that the application defines
+ * as beans are not known before its bean definitions are.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -25,9 +26,6 @@ public class SshTunnelPortsEnvironmentPostProcessor implements EnvironmentPostPr
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (tunnelConfigured(environment)) {
-			SshTunnelBackgroundPreinitializer.tunnelConfigured = true;
-		}
 		if (!environment.getPropertySources().contains(NAME)) {
 			environment.getPropertySources().addLast(new PendingPortsPropertySource(environment));
 		}
