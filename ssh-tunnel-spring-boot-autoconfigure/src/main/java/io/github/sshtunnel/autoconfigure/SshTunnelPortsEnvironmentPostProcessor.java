@@ -7,6 +7,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertySource;
 
+import io.github.sshtunnel.core.ForwardSettings;
+
 /**
  * Lets {@code ${local.ssh.tunnel.forwards.<name>.port}} resolve before the tunnel is
  * open, for the conditions that only check whether a property such as
@@ -72,7 +74,8 @@ public class SshTunnelPortsEnvironmentPostProcessor implements EnvironmentPostPr
 			}
 			return switch (attribute) {
 				case "port" -> this.environment.getProperty(configured + ".local-port", "0");
-				case "host" -> this.environment.getProperty(configured + ".local-host", "127.0.0.1");
+				case "host" ->
+					this.environment.getProperty(configured + ".local-host", ForwardSettings.DEFAULT_LOCAL_HOST);
 				default -> null;
 			};
 		}

@@ -200,6 +200,33 @@ class SshTunnelPropertiesBindingTests {
 		}
 	}
 
+	@Test
+	void defaultsAreTheCoresDefaults() {
+		// the properties carry their defaults for the metadata; the core's builder is the
+		// reference, so that the two cannot drift apart unseen
+		SshTunnelProperties properties = new SshTunnelProperties();
+		properties.setHost("h");
+		properties.setHostKey("SHA256:abc");
+		properties.getForwards().put("db", new SshTunnelProperties.Forward());
+		properties.getForwards().get("db").setRemotePort(5432);
+		TunnelSettings mapped = settings(properties);
+		TunnelSettings core = TunnelSettings.builder("h")
+			.hostKey("SHA256:abc")
+			.forward(ForwardSettings.of("db", 5432))
+			.build();
+		assertThat(mapped.getPort()).isEqualTo(core.getPort());
+		assertThat(mapped.getUsername()).isEqualTo(core.getUsername());
+		assertThat(mapped.getHostKeyChecking()).isEqualTo(core.getHostKeyChecking());
+		assertThat(mapped.getConnectTimeout()).isEqualTo(core.getConnectTimeout());
+		assertThat(mapped.isFailFast()).isEqualTo(core.isFailFast());
+		assertThat(mapped.getKeepaliveInterval()).isEqualTo(core.getKeepaliveInterval());
+		assertThat(mapped.getKeepaliveCountMax()).isEqualTo(core.getKeepaliveCountMax());
+		assertThat(mapped.isReconnectEnabled()).isEqualTo(core.isReconnectEnabled());
+		assertThat(mapped.getReconnectInitialDelay()).isEqualTo(core.getReconnectInitialDelay());
+		assertThat(mapped.getReconnectMaxDelay()).isEqualTo(core.getReconnectMaxDelay());
+		assertThat(mapped.getForwards()).isEqualTo(core.getForwards());
+	}
+
 	private HostKeyChecking checking(String value) {
 		return settings(bind(Map.of("ssh.tunnel.host", "h", "ssh.tunnel.strict-host-key-checking", value)))
 			.getHostKeyChecking();
