@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmark of docs/performance.md on a Debian machine, as root:
-#   benchmarks/run.sh           the full run (about 15 minutes on 2 cores)
+#   benchmarks/run.sh           the full run (about 25 minutes on 2 cores)
 #   benchmarks/run.sh --smoke   a few seconds per figure; checks the harness, proves nothing
 #   benchmarks/run.sh --rekey   the re-exchange soak only (10 minutes per configuration;
 #                               -Dbench.soak-seconds and -Dbench.rekey-limit through BENCH_JAVA_OPTS)

@@ -3,6 +3,7 @@ package io.github.sshtunnel.autoconfigure;
 import javax.sql.DataSource;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -10,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -18,19 +20,20 @@ import org.springframework.core.io.ResourceLoader;
 import io.github.sshtunnel.core.SshClientCustomizer;
 import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.core.SshTunnelListener;
-import io.github.sshtunnel.core.TunnelSettings;
 
 /**
- * {@link AutoConfiguration Auto-configuration} of the SSH tunnel: opens it when
- * {@code ssh.tunnel.host} is set, before any DataSource, R2DBC ConnectionFactory, Flyway
- * or Liquibase bean, and closes it after them.
+ * {@link AutoConfiguration Auto-configuration} of SSH tunnels: the {@code sshTunnel} bean
+ * from {@code ssh.tunnel.*} when {@code ssh.tunnel.host} is set, an
+ * {@link SshTunnelFactory} for tunnels that the application defines as beans, and for
+ * every {@link SshTunnel} bean, whoever defined it: opened before any DataSource, R2DBC
+ * ConnectionFactory, Flyway or Liquibase bean, closed after them.
+ * <p>
+ * The {@code sshTunnel} bean backs off only when a bean of that name exists; tunnels of
+ * other names live next to it.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
 @AutoConfiguration
-@ConditionalOnBooleanProperty(name = "ssh.tunnel.enabled", matchIfMissing = true)
-@ConditionalOnProperty("ssh.tunnel.host")
-@EnableConfigurationProperties(SshTunnelProperties.class)
 public final class SshTunnelAutoConfiguration {
 
 	@Bean
@@ -39,19 +42,37 @@ public final class SshTunnelAutoConfiguration {
 	}
 
 	@Bean
+	static SshTunnelBeanPostProcessor sshTunnelBeanPostProcessor(Environment environment,
+			ApplicationEventPublisher eventPublisher, ObjectProvider<SshTunnelFactory> factory) {
+		return new SshTunnelBeanPostProcessor(environment, eventPublisher, factory);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
-	SshTunnel sshTunnel(SshTunnelProperties properties, ResourceLoader resourceLoader, Environment environment,
-			ObjectProvider<SshClientCustomizer> customizers, ObjectProvider<SshTunnelListener> listeners,
-			ApplicationEventPublisher eventPublisher) {
-		TunnelSettings settings = new SshTunnelSettingsFactory(resourceLoader).create(properties);
-		SshTunnel tunnel = new SshTunnel(settings, customizers.orderedStream().toList());
-		listeners.orderedStream().forEach(tunnel::addListener);
-		SshTunnelEventPublisher events = new SshTunnelEventPublisher(eventPublisher);
-		events.setTunnel(tunnel);
-		tunnel.addListener(events);
-		tunnel.open();
-		SshTunnelPortsPropertySource.publish(environment, tunnel);
-		return tunnel;
+	SshTunnelFactory sshTunnelFactory(ResourceLoader resourceLoader, ConfigurableApplicationContext context,
+			ObjectProvider<SshClientCustomizer> customizers, ObjectProvider<SshTunnelListener> listeners) {
+		return new SshTunnelFactory(resourceLoader, context, customizers, listeners);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "ssh.tunnel.enabled", matchIfMissing = true)
+	@ConditionalOnProperty("ssh.tunnel.host")
+	@EnableConfigurationProperties(SshTunnelProperties.class)
+	static class DefaultTunnelConfiguration {
+
+		/**
+		 * Name under which {@code @EnableConfigurationProperties} registers the
+		 * {@code ssh.tunnel} properties; looked up by name because an application that
+		 * defines more tunnels may have more {@link SshTunnelProperties} beans.
+		 */
+		static final String PROPERTIES_BEAN = "ssh.tunnel-" + SshTunnelProperties.class.getName();
+
+		@Bean
+		@ConditionalOnMissingBean(name = "sshTunnel")
+		SshTunnel sshTunnel(SshTunnelFactory factory, ConfigurableListableBeanFactory beanFactory) {
+			return factory.create(beanFactory.getBean(PROPERTIES_BEAN, SshTunnelProperties.class));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -10,7 +10,8 @@ import io.github.sshtunnel.event.SshTunnelConnectedEvent;
 import io.github.sshtunnel.event.SshTunnelDisconnectedEvent;
 
 /**
- * Publishes the tunnel's connect and disconnect as Spring application events.
+ * Publishes a tunnel's connect and disconnect as Spring application events that name the
+ * tunnel by its bean name.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -18,24 +19,24 @@ final class SshTunnelEventPublisher implements SshTunnelListener {
 
 	private final ApplicationEventPublisher publisher;
 
-	private volatile SshTunnel tunnel;
+	private final String name;
 
-	SshTunnelEventPublisher(ApplicationEventPublisher publisher) {
+	private final SshTunnel tunnel;
+
+	SshTunnelEventPublisher(ApplicationEventPublisher publisher, String name, SshTunnel tunnel) {
 		this.publisher = publisher;
-	}
-
-	void setTunnel(SshTunnel tunnel) {
+		this.name = name;
 		this.tunnel = tunnel;
 	}
 
 	@Override
 	public void connected(TunnelState state, boolean reconnect, long duration) {
-		publish(new SshTunnelConnectedEvent(this.tunnel, state, reconnect));
+		publish(new SshTunnelConnectedEvent(this.tunnel, this.name, state, reconnect));
 	}
 
 	@Override
 	public void disconnected(TunnelState state, SshTunnelException cause) {
-		publish(new SshTunnelDisconnectedEvent(this.tunnel, state, cause));
+		publish(new SshTunnelDisconnectedEvent(this.tunnel, this.name, state, cause));
 	}
 
 	private void publish(Object event) {

@@ -1,5 +1,6 @@
 package io.github.sshtunnel.autoconfigure;
 
+import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
@@ -7,8 +8,8 @@ import io.github.sshtunnel.core.SshTunnelException;
 
 /**
  * Turns an {@link SshTunnelException} at start-up into Boot's "APPLICATION FAILED TO
- * START" report: the description says what happened, the action names the property to
- * fix.
+ * START" report: the description names the tunnel (its bean) and says what happened, the
+ * action names the property to fix.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -16,9 +17,27 @@ class SshTunnelFailureAnalyzer extends AbstractFailureAnalyzer<SshTunnelExceptio
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, SshTunnelException cause) {
+		String tunnel = tunnelName(rootFailure, cause);
+		String subject = (tunnel != null) ? "The SSH tunnel '" + tunnel + "'" : "The SSH tunnel";
 		return new FailureAnalysis(
-				"The SSH tunnel could not be opened (" + cause.getReason() + "):\n\n    " + cause.getMessage(),
+				subject + " could not be opened (" + cause.getReason() + "):\n\n    " + cause.getMessage(),
 				cause.getAction(), cause);
+	}
+
+	/**
+	 * Return the name of the bean whose creation failed with the cause: the innermost
+	 * bean creation around it, which is the tunnel (a DataSource that waited for it is
+	 * further out).
+	 */
+	private static String tunnelName(Throwable rootFailure, SshTunnelException cause) {
+		String name = null;
+		for (Throwable candidate = rootFailure; candidate != null
+				&& candidate != cause; candidate = candidate.getCause()) {
+			if (candidate instanceof BeanCreationException creation && creation.getBeanName() != null) {
+				name = creation.getBeanName();
+			}
+		}
+		return name;
 	}
 
 }

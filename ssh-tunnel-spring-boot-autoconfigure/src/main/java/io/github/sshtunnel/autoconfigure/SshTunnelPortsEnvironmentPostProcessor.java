@@ -7,6 +7,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertySource;
 
+import io.github.sshtunnel.core.ForwardSettings;
+
 /**
  * Lets {@code ${local.ssh.tunnel.forwards.<name>.port}} resolve before the tunnel is
  * open, for the conditions that only check whether a property such as
@@ -15,7 +17,8 @@ import org.springframework.core.env.PropertySource;
  * {@code local-port}, {@code 0} when a free port is to be picked. Nothing binds such a
  * URL before the tunnel is open: every bean that does depends on the tunnel.
  * <p>
- * It also tells {@link SshTunnelBackgroundPreinitializer} that a tunnel is configured.
+ * Only for the auto-configured tunnel: the names of tunnels that the application defines
+ * as beans are not known before its bean definitions are.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -25,9 +28,6 @@ public class SshTunnelPortsEnvironmentPostProcessor implements EnvironmentPostPr
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (tunnelConfigured(environment)) {
-			SshTunnelBackgroundPreinitializer.tunnelConfigured = true;
-		}
 		if (!environment.getPropertySources().contains(NAME)) {
 			environment.getPropertySources().addLast(new PendingPortsPropertySource(environment));
 		}
@@ -74,7 +74,8 @@ public class SshTunnelPortsEnvironmentPostProcessor implements EnvironmentPostPr
 			}
 			return switch (attribute) {
 				case "port" -> this.environment.getProperty(configured + ".local-port", "0");
-				case "host" -> this.environment.getProperty(configured + ".local-host", "127.0.0.1");
+				case "host" ->
+					this.environment.getProperty(configured + ".local-host", ForwardSettings.DEFAULT_LOCAL_HOST);
 				default -> null;
 			};
 		}

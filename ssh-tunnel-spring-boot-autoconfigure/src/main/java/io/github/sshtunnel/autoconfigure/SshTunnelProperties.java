@@ -6,6 +6,8 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import io.github.sshtunnel.core.ForwardSettings;
+
 /**
  * Configuration properties of the SSH tunnel.
  *
@@ -207,7 +209,7 @@ public class SshTunnelProperties {
 		/**
 		 * Local bind address. Keep it on loopback unless other hosts must use the tunnel.
 		 */
-		private String localHost = "127.0.0.1";
+		private String localHost = ForwardSettings.DEFAULT_LOCAL_HOST;
 
 		/**
 		 * Local port. 0 picks a free port, published as
@@ -218,7 +220,7 @@ public class SshTunnelProperties {
 		/**
 		 * Target host as seen from the SSH server.
 		 */
-		private String remoteHost = "localhost";
+		private String remoteHost = ForwardSettings.DEFAULT_REMOTE_HOST;
 
 		/**
 		 * Target port on the remote host. Required.

@@ -26,15 +26,66 @@ import io.github.sshtunnel.core.TunnelSettings;
  */
 final class SshTunnelSettingsFactory {
 
+	/**
+	 * Prefix of the auto-configured tunnel's properties, the one the core's messages
+	 * name.
+	 */
+	static final String DEFAULT_PREFIX = "ssh.tunnel";
+
 	private static final String PRIVATE_KEY_PROPERTY = "ssh.tunnel.private-key";
 
 	private final ResourceLoader resourceLoader;
 
+	private final String prefix;
+
+	/**
+	 * Create a factory for properties bound under {@code ssh.tunnel}.
+	 * @param resourceLoader resolves key and known_hosts locations
+	 */
 	SshTunnelSettingsFactory(ResourceLoader resourceLoader) {
+		this(resourceLoader, DEFAULT_PREFIX);
+	}
+
+	/**
+	 * Create a factory for properties bound under the given prefix. Messages are written
+	 * with {@code ssh.tunnel.} names and renamed to the prefix on the way out.
+	 * @param resourceLoader resolves key and known_hosts locations
+	 * @param prefix the prefix the properties are bound under
+	 */
+	SshTunnelSettingsFactory(ResourceLoader resourceLoader, String prefix) {
 		this.resourceLoader = resourceLoader;
+		this.prefix = prefix;
 	}
 
 	TunnelSettings create(SshTunnelProperties properties) {
+		try {
+			return doCreate(properties);
+		}
+		catch (SshTunnelException ex) {
+			throw renamed(ex, this.prefix);
+		}
+	}
+
+	/**
+	 * Return the failure with every {@code ssh.tunnel.} property name in its message and
+	 * action replaced by the given prefix, so that it names the property the user set.
+	 * @param ex the failure, as the core reports it
+	 * @param prefix the prefix of the tunnel's properties
+	 * @return the failure naming the tunnel's own properties
+	 */
+	static SshTunnelException renamed(SshTunnelException ex, String prefix) {
+		if (DEFAULT_PREFIX.equals(prefix)) {
+			return ex;
+		}
+		return new SshTunnelException(ex.getReason(), rename(ex.getMessage(), prefix), rename(ex.getAction(), prefix),
+				ex);
+	}
+
+	private static String rename(String text, String prefix) {
+		return (text != null) ? text.replace(DEFAULT_PREFIX + ".", prefix + ".") : null;
+	}
+
+	private TunnelSettings doCreate(SshTunnelProperties properties) {
 		HostKeyChecking checking = HostKeyChecking.parse(properties.getStrictHostKeyChecking());
 		if (checking == null) {
 			throw invalid("ssh.tunnel.strict-host-key-checking",

@@ -13,8 +13,8 @@ public class SshTunnelConnectedEvent extends SshTunnelEvent {
 
 	private final boolean reconnect;
 
-	public SshTunnelConnectedEvent(SshTunnel tunnel, TunnelState state, boolean reconnect) {
-		super(tunnel, state);
+	public SshTunnelConnectedEvent(SshTunnel tunnel, String tunnelName, TunnelState state, boolean reconnect) {
+		super(tunnel, tunnelName, state);
 		this.reconnect = reconnect;
 	}
 

@@ -14,8 +14,9 @@ public class SshTunnelDisconnectedEvent extends SshTunnelEvent {
 
 	private final SshTunnelException cause;
 
-	public SshTunnelDisconnectedEvent(SshTunnel tunnel, TunnelState state, SshTunnelException cause) {
-		super(tunnel, state);
+	public SshTunnelDisconnectedEvent(SshTunnel tunnel, String tunnelName, TunnelState state,
+			SshTunnelException cause) {
+		super(tunnel, tunnelName, state);
 		this.cause = cause;
 	}
 

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -25,85 +24,146 @@ import io.github.sshtunnel.core.SshTunnelListener;
 import io.github.sshtunnel.core.TunnelState;
 
 /**
- * Micrometer meters of an {@link SshTunnel}. Counters read the tunnel's own counters when
- * scraped ({@link FunctionCounter}), so counting costs the forwarding path nothing but an
- * add to a {@code LongAdder}. Connect times are recorded from the tunnel's events; those
- * that happen before the registry is bound (the first connect, at start-up) are kept and
- * recorded on binding.
+ * Micrometer meters of {@link SshTunnel}s, each tagged {@code tunnel=<name>} (the bean
+ * name, {@code sshTunnel} for the auto-configured one). Counters read the tunnel's own
+ * counters when scraped ({@link FunctionCounter}), so counting costs the forwarding path
+ * nothing but an atomic add. Connect times are recorded from the tunnel's events, through
+ * the listener that {@link #register(String, SshTunnel)} returns; those that happen
+ * before a registry is bound (the first connect, at start-up) are kept and recorded on
+ * binding.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
-public class SshTunnelMetrics implements MeterBinder, SshTunnelListener {
+public class SshTunnelMetrics implements MeterBinder {
 
-	private final Supplier<SshTunnel> tunnel;
+	private final List<TunnelMeters> tunnels = new ArrayList<>();
 
-	private final List<Sample> pending = new ArrayList<>();
-
-	private final List<Timer> successTimers = new ArrayList<>();
-
-	private final List<Timer> failureTimers = new ArrayList<>();
+	private final List<MeterRegistry> registries = new ArrayList<>();
 
 	/**
-	 * Create the meters of a tunnel that may not exist yet.
-	 * @param tunnel supplies the tunnel when the meters are bound
+	 * Add a tunnel: bind its meters to every registry bound so far and to those bound
+	 * later.
+	 * @param name the name of the tunnel, its {@code tunnel} tag
+	 * @param tunnel the tunnel
+	 * @return the listener that records the tunnel's connect times: add it to the tunnel
+	 * before opening it
 	 */
-	public SshTunnelMetrics(Supplier<SshTunnel> tunnel) {
-		this.tunnel = tunnel;
+	public SshTunnelListener register(String name, SshTunnel tunnel) {
+		TunnelMeters meters = new TunnelMeters(name, tunnel);
+		synchronized (this.tunnels) {
+			this.tunnels.add(meters);
+			for (MeterRegistry registry : this.registries) {
+				meters.bindTo(registry);
+			}
+		}
+		return meters;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		SshTunnel sshTunnel = this.tunnel.get();
-		String name = sshTunnel.settings().getHost() + ":" + sshTunnel.settings().getPort();
-		Tags tags = Tags.of("tunnel", name);
-		Gauge.builder("ssh.tunnel.session.connected", sshTunnel, SshTunnelMetrics::connected)
-			.tags(tags)
-			.description("1 while the SSH session is open and authenticated, else 0")
-			.register(registry);
-		Timer success = connectTimer(registry, tags, "success");
-		Timer failure = connectTimer(registry, tags, "failure");
-		FunctionCounter.builder("ssh.tunnel.reconnects", sshTunnel, (t) -> t.state().reconnects())
-			.tags(tags)
-			.description("SSH sessions re-established after a loss")
-			.register(registry);
-		FunctionCounter.builder("ssh.tunnel.key.exchanges", sshTunnel, (t) -> t.state().keyExchanges())
-			.tags(tags)
-			.description("SSH key exchanges completed: the first of each session and every re-exchange")
-			.register(registry);
-		FunctionCounter.builder("ssh.tunnel.handshakes.dropped", sshTunnel, (t) -> t.state().handshakesDropped())
-			.tags(tags)
-			.description("Connections the SSH server closed during the handshake (retried at start-up); "
-					+ "a busy server at its MaxStartups limit")
-			.register(registry);
-		Gauge.builder("ssh.tunnel.keepalive.reply.age", sshTunnel, SshTunnelMetrics::keepaliveReplyAge)
-			.tags(tags)
-			.baseUnit("seconds")
-			.description("Seconds since the SSH server last answered a keepalive request (NaN without a session); "
-					+ "grows past the keepalive interval while the session is stalled")
-			.register(registry);
-		for (ForwardSettings forward : sshTunnel.settings().getForwards()) {
-			Tags forwardTags = tags.and("forward", forward.name());
-			String forwardName = forward.name();
-			Gauge
-				.builder("ssh.tunnel.connections.active", sshTunnel,
-						forwardValue(forwardName, ForwardState::activeConnections))
-				.tags(forwardTags)
-				.description("Connections currently carried by the forward")
-				.register(registry);
-			connectionCounter(registry, sshTunnel, forwardTags, forwardName, "success",
-					ForwardState::openedConnections);
-			connectionCounter(registry, sshTunnel, forwardTags, forwardName, "failure",
-					ForwardState::failedConnections);
-			bytesCounter(registry, sshTunnel, forwardTags, forwardName, "outbound", ForwardState::bytesOutbound);
-			bytesCounter(registry, sshTunnel, forwardTags, forwardName, "inbound", ForwardState::bytesInbound);
-		}
-		synchronized (this.pending) {
-			this.successTimers.add(success);
-			this.failureTimers.add(failure);
-			for (Sample sample : this.pending) {
-				(sample.success ? success : failure).record(sample.nanos, TimeUnit.NANOSECONDS);
+		synchronized (this.tunnels) {
+			this.registries.add(registry);
+			for (TunnelMeters meters : this.tunnels) {
+				meters.bindTo(registry);
 			}
 		}
+	}
+
+	private static final class TunnelMeters implements SshTunnelListener {
+
+		private final SshTunnel tunnel;
+
+		private final Tags tags;
+
+		private final List<Sample> pending = new ArrayList<>();
+
+		private final List<Timer> successTimers = new ArrayList<>();
+
+		private final List<Timer> failureTimers = new ArrayList<>();
+
+		TunnelMeters(String name, SshTunnel tunnel) {
+			this.tunnel = tunnel;
+			this.tags = Tags.of("tunnel", name);
+		}
+
+		void bindTo(MeterRegistry registry) {
+			SshTunnel sshTunnel = this.tunnel;
+			Tags tags = this.tags;
+			Gauge.builder("ssh.tunnel.session.connected", sshTunnel, SshTunnelMetrics::connected)
+				.tags(tags)
+				.description("1 while the SSH session is open and authenticated, else 0")
+				.register(registry);
+			Timer success = connectTimer(registry, tags, "success");
+			Timer failure = connectTimer(registry, tags, "failure");
+			FunctionCounter.builder("ssh.tunnel.reconnects", sshTunnel, (t) -> t.state().reconnects())
+				.tags(tags)
+				.description("SSH sessions re-established after a loss")
+				.register(registry);
+			FunctionCounter.builder("ssh.tunnel.key.exchanges", sshTunnel, (t) -> t.state().keyExchanges())
+				.tags(tags)
+				.description("SSH key exchanges completed: the first of each session and every re-exchange")
+				.register(registry);
+			FunctionCounter.builder("ssh.tunnel.handshakes.dropped", sshTunnel, (t) -> t.state().handshakesDropped())
+				.tags(tags)
+				.description("Connections the SSH server closed during the handshake (retried at start-up); "
+						+ "a busy server at its MaxStartups limit")
+				.register(registry);
+			Gauge.builder("ssh.tunnel.keepalive.reply.age", sshTunnel, SshTunnelMetrics::keepaliveReplyAge)
+				.tags(tags)
+				.baseUnit("seconds")
+				.description("Seconds since the SSH server last answered a keepalive request (NaN without a "
+						+ "session); grows past the keepalive interval while the session is stalled")
+				.register(registry);
+			for (ForwardSettings forward : sshTunnel.settings().getForwards()) {
+				Tags forwardTags = tags.and("forward", forward.name());
+				String forwardName = forward.name();
+				Gauge
+					.builder("ssh.tunnel.connections.active", sshTunnel,
+							forwardValue(forwardName, ForwardState::activeConnections))
+					.tags(forwardTags)
+					.description("Connections currently carried by the forward")
+					.register(registry);
+				connectionCounter(registry, sshTunnel, forwardTags, forwardName, "success",
+						ForwardState::openedConnections);
+				connectionCounter(registry, sshTunnel, forwardTags, forwardName, "failure",
+						ForwardState::failedConnections);
+				bytesCounter(registry, sshTunnel, forwardTags, forwardName, "outbound", ForwardState::bytesOutbound);
+				bytesCounter(registry, sshTunnel, forwardTags, forwardName, "inbound", ForwardState::bytesInbound);
+			}
+			synchronized (this.pending) {
+				this.successTimers.add(success);
+				this.failureTimers.add(failure);
+				for (Sample sample : this.pending) {
+					(sample.success ? success : failure).record(sample.nanos, TimeUnit.NANOSECONDS);
+				}
+			}
+		}
+
+		@Override
+		public void connected(TunnelState state, boolean reconnect, long duration) {
+			record(true, duration);
+		}
+
+		@Override
+		public void connectFailed(SshTunnelException cause, long duration) {
+			record(false, duration);
+		}
+
+		private void record(boolean success, long nanos) {
+			synchronized (this.pending) {
+				List<Timer> timers = success ? this.successTimers : this.failureTimers;
+				if (timers.isEmpty()) {
+					if (this.pending.size() < 1000) {
+						this.pending.add(new Sample(success, nanos));
+					}
+					return;
+				}
+				for (Timer timer : timers) {
+					timer.record(Duration.ofNanos(nanos));
+				}
+			}
+		}
+
 	}
 
 	private static Timer connectTimer(MeterRegistry registry, Tags tags, String outcome) {
@@ -142,31 +202,6 @@ public class SshTunnelMetrics implements MeterBinder, SshTunnelListener {
 
 	private static double connected(SshTunnel tunnel) {
 		return (tunnel.state().status() == SessionStatus.CONNECTED) ? 1 : 0;
-	}
-
-	@Override
-	public void connected(TunnelState state, boolean reconnect, long duration) {
-		record(true, duration);
-	}
-
-	@Override
-	public void connectFailed(SshTunnelException cause, long duration) {
-		record(false, duration);
-	}
-
-	private void record(boolean success, long nanos) {
-		synchronized (this.pending) {
-			List<Timer> timers = success ? this.successTimers : this.failureTimers;
-			if (timers.isEmpty()) {
-				if (this.pending.size() < 1000) {
-					this.pending.add(new Sample(success, nanos));
-				}
-				return;
-			}
-			for (Timer timer : timers) {
-				timer.record(Duration.ofNanos(nanos));
-			}
-		}
 	}
 
 	private record Sample(boolean success, long nanos) {

@@ -1,12 +1,13 @@
 package io.github.sshtunnel.autoconfigure;
 
-import org.junit.jupiter.api.AfterEach;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.preinitialize.BackgroundPreinitializer;
 import org.springframework.core.io.support.SpringFactoriesLoader;
-import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,11 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SshTunnelBackgroundPreinitializerTests {
 
-	@AfterEach
-	void reset() {
-		SshTunnelBackgroundPreinitializer.tunnelConfigured = false;
-	}
-
 	@Test
 	void isRegisteredWithBootsBackgroundPreinitialization() {
 		assertThat(SpringFactoriesLoader.forDefaultResourceLocation().load(BackgroundPreinitializer.class))
@@ -29,26 +25,30 @@ class SshTunnelBackgroundPreinitializerTests {
 	}
 
 	@Test
-	void runsWhenATunnelIsConfigured() {
-		postProcess(new MockEnvironment().withProperty("ssh.tunnel.host", "bastion.example.com"));
-		assertThat(SshTunnelBackgroundPreinitializer.tunnelConfigured).isTrue();
+	void preinitializesTwiceWithoutLeavingAThread() {
+		SshTunnelBackgroundPreinitializer preinitializer = new SshTunnelBackgroundPreinitializer();
+		preinitializer.preinitialize();
+		preinitializer.preinitialize();
+		assertThat(Thread.getAllStackTraces().keySet())
+			.noneMatch((thread) -> thread.isAlive() && thread.getName().startsWith("ssh-tunnel-"));
 	}
 
 	@Test
-	void doesNothingWithoutAHost() {
-		postProcess(new MockEnvironment());
-		assertThat(SshTunnelBackgroundPreinitializer.tunnelConfigured).isFalse();
-	}
-
-	@Test
-	void doesNothingWhenTheTunnelIsDisabled() {
-		postProcess(new MockEnvironment().withProperty("ssh.tunnel.host", "bastion.example.com")
-			.withProperty("ssh.tunnel.enabled", "false"));
-		assertThat(SshTunnelBackgroundPreinitializer.tunnelConfigured).isFalse();
-	}
-
-	private static void postProcess(MockEnvironment environment) {
-		new SshTunnelPortsEnvironmentPostProcessor().postProcessEnvironment(environment, new SpringApplication());
+	void postProcessorsShareNoStaticMutableState() {
+		List<Class<?>> postProcessors = List.of(SshTunnelBackgroundPreinitializer.class,
+				SshTunnelPortsEnvironmentPostProcessor.class,
+				SshTunnelPortsEnvironmentPostProcessor.PendingPortsPropertySource.class,
+				SshTunnelDependsOnBeanFactoryPostProcessor.class, SshTunnelBeanPostProcessor.class,
+				SshTunnelPortsPropertySource.class, SshTunnelFactory.class);
+		for (Class<?> type : postProcessors) {
+			for (Field field : type.getDeclaredFields()) {
+				if (Modifier.isStatic(field.getModifiers()) && !field.isSynthetic()) {
+					assertThat(Modifier.isFinal(field.getModifiers()))
+						.as("static field %s.%s is final", type.getSimpleName(), field.getName())
+						.isTrue();
+				}
+			}
+		}
 	}
 
 }

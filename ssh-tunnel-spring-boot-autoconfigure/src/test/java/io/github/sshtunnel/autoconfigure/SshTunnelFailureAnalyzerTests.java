@@ -151,7 +151,7 @@ class SshTunnelFailureAnalyzerTests {
 			.run()
 			.close());
 		assertThat(output).contains("APPLICATION FAILED TO START")
-			.contains("The SSH tunnel could not be opened")
+			.contains("The SSH tunnel 'sshTunnel' could not be opened")
 			.contains(description)
 			.doesNotContain(PASSWORD)
 			.doesNotContain(PASSPHRASE);

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -13,8 +14,10 @@ import org.springframework.core.io.DefaultResourceLoader;
 
 import io.github.sshtunnel.core.ForwardSettings;
 import io.github.sshtunnel.core.HostKeyChecking;
+import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.core.SshTunnelException;
 import io.github.sshtunnel.core.TunnelSettings;
+import io.github.sshtunnel.testsupport.TestSshServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -169,10 +172,59 @@ class SshTunnelPropertiesBindingTests {
 	}
 
 	@Test
-	void hostKeyPinReplacesKnownHosts() {
-		TunnelSettings settings = settings(bind(Map.of("ssh.tunnel.host", "h", "ssh.tunnel.host-key", "SHA256:abc",
-				"ssh.tunnel.known-hosts", "file:/nonexistent/known_hosts")));
-		assertThat(settings.getHostKey()).isEqualTo("SHA256:abc");
+	void hostKeyPinReplacesKnownHosts(@TempDir Path temp) {
+		try (TestSshServer server = TestSshServer.withPassword("alice", "secret").start()) {
+			Map<String, String> properties = Map.of("ssh.tunnel.host", "127.0.0.1", "ssh.tunnel.port",
+					String.valueOf(server.port()), "ssh.tunnel.username", "alice", "ssh.tunnel.password", "secret");
+			// a known_hosts file that does not exist is never read: the pin alone decides
+			Map<String, String> missingKnownHosts = new HashMap<>(properties);
+			missingKnownHosts.put("ssh.tunnel.known-hosts", "file:" + temp.resolve("missing_known_hosts"));
+			missingKnownHosts.put("ssh.tunnel.host-key", server.hostKeyFingerprint());
+			TunnelSettings pinned = settings(bind(missingKnownHosts));
+			assertThat(pinned.getHostKey()).isEqualTo(server.hostKeyFingerprint());
+			assertThat(pinned.getKnownHosts()).isNotEqualTo(temp.resolve("missing_known_hosts"));
+			try (SshTunnel tunnel = new SshTunnel(pinned).open()) {
+				assertThat(tunnel.state().isUp()).isTrue();
+			}
+			assertThat(temp.resolve("missing_known_hosts")).doesNotExist();
+			// a known_hosts file that trusts the server does not override a pin that does
+			// not
+			Map<String, String> trustingKnownHosts = new HashMap<>(properties);
+			trustingKnownHosts.put("ssh.tunnel.known-hosts",
+					"file:" + server.writeKnownHosts(temp.resolve("known_hosts")));
+			trustingKnownHosts.put("ssh.tunnel.host-key", "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+			SshTunnel mismatched = new SshTunnel(settings(bind(trustingKnownHosts)));
+			assertThatExceptionOfType(SshTunnelException.class).isThrownBy(mismatched::open)
+				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(SshTunnelException.Reason.HOST_KEY_CHANGED));
+			mismatched.close();
+		}
+	}
+
+	@Test
+	void defaultsAreTheCoresDefaults() {
+		// the properties carry their defaults for the metadata; the core's builder is the
+		// reference, so that the two cannot drift apart unseen
+		SshTunnelProperties properties = new SshTunnelProperties();
+		properties.setHost("h");
+		properties.setHostKey("SHA256:abc");
+		properties.getForwards().put("db", new SshTunnelProperties.Forward());
+		properties.getForwards().get("db").setRemotePort(5432);
+		TunnelSettings mapped = settings(properties);
+		TunnelSettings core = TunnelSettings.builder("h")
+			.hostKey("SHA256:abc")
+			.forward(ForwardSettings.of("db", 5432))
+			.build();
+		assertThat(mapped.getPort()).isEqualTo(core.getPort());
+		assertThat(mapped.getUsername()).isEqualTo(core.getUsername());
+		assertThat(mapped.getHostKeyChecking()).isEqualTo(core.getHostKeyChecking());
+		assertThat(mapped.getConnectTimeout()).isEqualTo(core.getConnectTimeout());
+		assertThat(mapped.isFailFast()).isEqualTo(core.isFailFast());
+		assertThat(mapped.getKeepaliveInterval()).isEqualTo(core.getKeepaliveInterval());
+		assertThat(mapped.getKeepaliveCountMax()).isEqualTo(core.getKeepaliveCountMax());
+		assertThat(mapped.isReconnectEnabled()).isEqualTo(core.isReconnectEnabled());
+		assertThat(mapped.getReconnectInitialDelay()).isEqualTo(core.getReconnectInitialDelay());
+		assertThat(mapped.getReconnectMaxDelay()).isEqualTo(core.getReconnectMaxDelay());
+		assertThat(mapped.getForwards()).isEqualTo(core.getForwards());
 	}
 
 	private HostKeyChecking checking(String value) {

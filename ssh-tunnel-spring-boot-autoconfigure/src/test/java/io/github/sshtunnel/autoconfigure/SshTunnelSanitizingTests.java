@@ -115,6 +115,21 @@ class SshTunnelSanitizingTests {
 				.isEqualTo("******"));
 	}
 
+	@Test
+	void secretsOfATunnelUnderAnotherPrefixAreMasked() {
+		this.contextRunner
+			.withPropertyValues("tunnels.reporting.password=" + PASSWORD,
+					"tunnels.reporting.private-key-passphrase=" + PASSPHRASE,
+					"tunnels.reporting.private-key=" + this.pem, "tunnels.reporting.username=bob")
+			.run((context) -> {
+				EnvironmentEndpoint env = context.getBean(EnvironmentEndpoint.class);
+				assertThat(envValue(env, "tunnels.reporting.password")).isEqualTo("******");
+				assertThat(envValue(env, "tunnels.reporting.private-key-passphrase")).isEqualTo("******");
+				assertThat(envValue(env, "tunnels.reporting.private-key")).isEqualTo("******");
+				assertThat(envValue(env, "tunnels.reporting.username")).isEqualTo("bob");
+			});
+	}
+
 	private static Object envValue(EnvironmentEndpoint endpoint, String name) {
 		return endpoint.environmentEntry(name).getProperty().getValue();
 	}

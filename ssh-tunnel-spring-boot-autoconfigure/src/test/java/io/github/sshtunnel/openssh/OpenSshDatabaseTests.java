@@ -22,6 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import io.github.sshtunnel.autoconfigure.SshTunnelAutoConfiguration;
 import io.github.sshtunnel.autoconfigure.SshTunnelPortsEnvironmentPostProcessor;
 import io.github.sshtunnel.core.SshTunnel;
+import io.github.sshtunnel.testsupport.KeyFixtures;
 import io.github.sshtunnel.testsupport.OpenSshServer;
 import io.github.sshtunnel.testsupport.Peers;
 
@@ -37,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OpenSshDatabaseTests {
 
-	private static final Path KEYS = Path.of("src/test/resources/keys");
+	private static final Path KEYS = KeyFixtures.DIRECTORY;
 
 	@TempDir
 	Path temp;

@@ -29,6 +29,7 @@ import io.github.sshtunnel.core.SshTunnelException;
 import io.github.sshtunnel.core.SshTunnelException.Reason;
 import io.github.sshtunnel.core.SshTunnelListener;
 import io.github.sshtunnel.core.TunnelSettings;
+import io.github.sshtunnel.testsupport.KeyFixtures;
 import io.github.sshtunnel.testsupport.OpenSshServer;
 import io.github.sshtunnel.testsupport.Peers;
 import io.github.sshtunnel.testsupport.TestTcpServer;
@@ -48,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class OpenSshFleetStartTests {
 
-	private static final Path KEYS = Path.of("src/test/resources/keys");
+	private static final Path KEYS = KeyFixtures.DIRECTORY;
 
 	private static final int FLEET = 20;
 

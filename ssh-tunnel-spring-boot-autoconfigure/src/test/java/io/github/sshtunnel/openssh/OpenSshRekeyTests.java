@@ -20,6 +20,7 @@ import io.github.sshtunnel.core.PrivateKeySource;
 import io.github.sshtunnel.core.SshClientCustomizer;
 import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.core.TunnelSettings;
+import io.github.sshtunnel.testsupport.KeyFixtures;
 import io.github.sshtunnel.testsupport.OpenSshServer;
 import io.github.sshtunnel.testsupport.Peers;
 import io.github.sshtunnel.testsupport.TestTcpServer;
@@ -39,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OpenSshRekeyTests {
 
-	private static final Path KEYS = Path.of("src/test/resources/keys");
+	private static final Path KEYS = KeyFixtures.DIRECTORY;
 
 	@TempDir
 	Path temp;

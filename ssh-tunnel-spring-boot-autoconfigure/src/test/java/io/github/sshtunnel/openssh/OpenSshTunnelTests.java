@@ -15,6 +15,7 @@ import io.github.sshtunnel.core.PrivateKeySource;
 import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.core.SshTunnelException;
 import io.github.sshtunnel.core.TunnelSettings;
+import io.github.sshtunnel.testsupport.KeyFixtures;
 import io.github.sshtunnel.testsupport.OpenSshServer;
 import io.github.sshtunnel.testsupport.Peers;
 import io.github.sshtunnel.testsupport.TestTcpServer;
@@ -31,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  */
 class OpenSshTunnelTests {
 
-	private static final Path KEYS = Path.of("src/test/resources/keys");
+	private static final Path KEYS = KeyFixtures.DIRECTORY;
 
 	@TempDir
 	Path temp;

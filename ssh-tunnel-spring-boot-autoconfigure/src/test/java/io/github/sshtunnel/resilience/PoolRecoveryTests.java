@@ -84,22 +84,20 @@ class PoolRecoveryTests {
 			for (int i = 0; i < 20; i++) {
 				assertThat(jdbc.queryForObject("select 1", Integer.class)).isEqualTo(1);
 			}
+			// every status the indicator reports, each change once
 			List<Status> seen = new CopyOnWriteArrayList<>();
-			seen.add(health.health().getStatus());
+			observe(health, seen);
 			this.server.stop();
-			await().atMost(Duration.ofSeconds(5)).until(() -> health.health().getStatus().equals(Status.DOWN));
-			seen.add(Status.DOWN);
+			await().atMost(Duration.ofSeconds(5)).until(() -> observe(health, seen).equals(Status.DOWN));
 			assertThat(registry.get("ssh.tunnel.session.connected").gauge().value()).isZero();
-			long restartedAt = System.nanoTime();
 			this.server.start();
-			// initial-delay (500 ms) plus a few seconds
+			// the pool recovers within initial-delay (500 ms) plus a few seconds: the
+			// bound is the await's own, so nothing is asserted twice
 			await().atMost(Duration.ofSeconds(5))
 				.ignoreExceptions()
 				.until(() -> jdbc.queryForObject("select 1", Integer.class) == 1);
-			Duration recovery = Duration.ofNanos(System.nanoTime() - restartedAt);
-			seen.add(health.health().getStatus());
+			await().atMost(Duration.ofSeconds(5)).until(() -> observe(health, seen).equals(Status.UP));
 			assertThat(seen).containsExactly(Status.UP, Status.DOWN, Status.UP);
-			assertThat(recovery).isLessThan(Duration.ofSeconds(5));
 			assertThat(tunnel.localPort("db")).isEqualTo(port);
 			assertThat(registry.get("ssh.tunnel.reconnects").functionCounter().count()).isEqualTo(1);
 			assertThat(registry.get("ssh.tunnel.session.connected").gauge().value()).isEqualTo(1);
@@ -107,6 +105,14 @@ class PoolRecoveryTests {
 				assertThat(jdbc.queryForObject("select 1", Integer.class)).isEqualTo(1);
 			}
 		});
+	}
+
+	private static Status observe(HealthIndicator health, List<Status> seen) {
+		Status status = health.health().getStatus();
+		if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(status)) {
+			seen.add(status);
+		}
+		return status;
 	}
 
 	@Test

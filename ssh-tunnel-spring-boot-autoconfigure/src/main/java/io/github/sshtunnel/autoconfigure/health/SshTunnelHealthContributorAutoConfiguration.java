@@ -1,10 +1,13 @@
 package io.github.sshtunnel.autoconfigure.health;
 
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.CompositeHealthContributorConfiguration;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.context.annotation.Bean;
 
 import io.github.sshtunnel.autoconfigure.SshTunnelAutoConfiguration;
@@ -12,8 +15,10 @@ import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.health.SshTunnelHealthIndicator;
 
 /**
- * {@link AutoConfiguration Auto-configuration} of the {@code sshTunnel} health indicator,
- * switched with {@code management.health.sshtunnel.enabled}.
+ * {@link AutoConfiguration Auto-configuration} of the {@code sshTunnel} health
+ * contributor, switched with {@code management.health.sshtunnel.enabled}: the tunnel's
+ * indicator when there is one tunnel, a composite with one member per tunnel bean name
+ * when there are more (as Boot shows several DataSources under {@code db}).
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -21,12 +26,17 @@ import io.github.sshtunnel.health.SshTunnelHealthIndicator;
 @ConditionalOnClass({ SshTunnelHealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(SshTunnel.class)
 @ConditionalOnEnabledHealthIndicator("sshtunnel")
-public final class SshTunnelHealthContributorAutoConfiguration {
+public final class SshTunnelHealthContributorAutoConfiguration
+		extends CompositeHealthContributorConfiguration<SshTunnelHealthIndicator, SshTunnel> {
+
+	SshTunnelHealthContributorAutoConfiguration() {
+		super(SshTunnelHealthIndicator::new);
+	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = { "sshTunnelHealthIndicator", "sshTunnelHealthContributor" })
-	SshTunnelHealthIndicator sshTunnelHealthIndicator(SshTunnel sshTunnel) {
-		return new SshTunnelHealthIndicator(sshTunnel);
+	HealthContributor sshTunnelHealthIndicator(ConfigurableListableBeanFactory beanFactory) {
+		return createContributor(beanFactory, SshTunnel.class);
 	}
 
 }

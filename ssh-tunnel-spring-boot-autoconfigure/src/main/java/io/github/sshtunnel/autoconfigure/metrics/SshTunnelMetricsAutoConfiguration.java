@@ -14,9 +14,10 @@ import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.metrics.SshTunnelMetrics;
 
 /**
- * {@link AutoConfiguration Auto-configuration} of the SSH tunnel's Micrometer metrics.
- * The binder is also a tunnel listener, created with the tunnel, so that the connect time
- * of the first session is recorded too.
+ * {@link AutoConfiguration Auto-configuration} of the Micrometer metrics of every
+ * {@link SshTunnel} bean, tagged {@code tunnel=<bean name>}. Each tunnel is registered as
+ * it is created, before the starter opens it, so that the connect time of its first
+ * session is recorded too.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -28,8 +29,13 @@ public final class SshTunnelMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SshTunnelMetrics sshTunnelMetrics(ObjectProvider<SshTunnel> sshTunnel) {
-		return new SshTunnelMetrics(sshTunnel::getObject);
+	SshTunnelMetrics sshTunnelMetrics() {
+		return new SshTunnelMetrics();
+	}
+
+	@Bean
+	static SshTunnelMetricsRegistrar sshTunnelMetricsRegistrar(ObjectProvider<SshTunnelMetrics> metrics) {
+		return new SshTunnelMetricsRegistrar(metrics);
 	}
 
 }
