@@ -3,9 +3,7 @@ package io.github.sshtunnel.core;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Immutable settings of one {@link SshTunnel}: the SSH server, how to log in, how to
@@ -284,57 +282,27 @@ public final class TunnelSettings {
 		 * fix
 		 */
 		public TunnelSettings build() {
-			require(this.host != null && !this.host.isBlank(), "ssh.tunnel.host", "must not be empty");
-			requirePort(this.port, "ssh.tunnel.port", false);
-			require(this.username != null && !this.username.isBlank(), "ssh.tunnel.username", "must not be empty");
-			require(this.hostKeyChecking != null, "ssh.tunnel.strict-host-key-checking",
+			SettingsValidation.require(this.host != null && !this.host.isBlank(), "ssh.tunnel.host",
+					"must not be empty");
+			SettingsValidation.requirePort(this.port, "ssh.tunnel.port", false);
+			SettingsValidation.require(this.username != null && !this.username.isBlank(), "ssh.tunnel.username",
+					"must not be empty");
+			SettingsValidation.require(this.hostKeyChecking != null, "ssh.tunnel.strict-host-key-checking",
 					"must be one of yes, accept-new, no");
-			require(this.knownHosts != null || this.hostKey != null || this.hostKeyChecking == HostKeyChecking.NO,
+			SettingsValidation.require(
+					this.knownHosts != null || this.hostKey != null || this.hostKeyChecking == HostKeyChecking.NO,
 					"ssh.tunnel.known-hosts", "must be set unless ssh.tunnel.host-key is set");
-			requirePositive(this.connectTimeout, "ssh.tunnel.connect-timeout");
-			require(this.keepaliveInterval != null && !this.keepaliveInterval.isNegative(),
+			SettingsValidation.requirePositive(this.connectTimeout, "ssh.tunnel.connect-timeout");
+			SettingsValidation.require(this.keepaliveInterval != null && !this.keepaliveInterval.isNegative(),
 					"ssh.tunnel.keepalive.interval", "must be 0 (off) or positive");
-			require(this.keepaliveCountMax >= 1, "ssh.tunnel.keepalive.count-max", "must be at least 1");
-			requirePositive(this.reconnectInitialDelay, "ssh.tunnel.reconnect.initial-delay");
-			requirePositive(this.reconnectMaxDelay, "ssh.tunnel.reconnect.max-delay");
-			require(this.reconnectMaxDelay.compareTo(this.reconnectInitialDelay) >= 0, "ssh.tunnel.reconnect.max-delay",
-					"must not be shorter than ssh.tunnel.reconnect.initial-delay");
-			Set<String> names = new LinkedHashSet<>();
-			Set<String> localEndpoints = new LinkedHashSet<>();
-			for (ForwardSettings forward : this.forwards) {
-				String prefix = "ssh.tunnel.forwards." + forward.name();
-				require(forward.name() != null && !forward.name().isBlank() && names.add(forward.name()),
-						"ssh.tunnel.forwards", "each forward needs a unique name");
-				require(forward.localHost() != null && !forward.localHost().isBlank(), prefix + ".local-host",
-						"must not be empty");
-				requirePort(forward.localPort(), prefix + ".local-port", true);
-				require(forward.remoteHost() != null && !forward.remoteHost().isBlank(), prefix + ".remote-host",
-						"must not be empty");
-				requirePort(forward.remotePort(), prefix + ".remote-port", false);
-				if (forward.localPort() != 0) {
-					require(localEndpoints.add(forward.localHost() + ":" + forward.localPort()), prefix + ".local-port",
-							"is used by another forward");
-				}
-			}
+			SettingsValidation.require(this.keepaliveCountMax >= 1, "ssh.tunnel.keepalive.count-max",
+					"must be at least 1");
+			SettingsValidation.requirePositive(this.reconnectInitialDelay, "ssh.tunnel.reconnect.initial-delay");
+			SettingsValidation.requirePositive(this.reconnectMaxDelay, "ssh.tunnel.reconnect.max-delay");
+			SettingsValidation.require(this.reconnectMaxDelay.compareTo(this.reconnectInitialDelay) >= 0,
+					"ssh.tunnel.reconnect.max-delay", "must not be shorter than ssh.tunnel.reconnect.initial-delay");
+			SettingsValidation.forwards(this.forwards);
 			return new TunnelSettings(this);
-		}
-
-		private static void requirePort(int port, String property, boolean zeroAllowed) {
-			int min = zeroAllowed ? 0 : 1;
-			require(port >= min && port <= 65535, property, "must be between " + min + " and 65535 but was " + port
-					+ (zeroAllowed ? " (0 picks a free port)" : ""));
-		}
-
-		private static void requirePositive(Duration duration, String property) {
-			require(duration != null && !duration.isNegative() && !duration.isZero(), property, "must be positive");
-		}
-
-		private static void require(boolean condition, String property, String problem) {
-			if (!condition) {
-				throw new SshTunnelException(SshTunnelException.Reason.INVALID_CONFIGURATION,
-						"Invalid SSH tunnel configuration: " + property + " " + problem + ".",
-						"Set " + property + " to a valid value.");
-			}
 		}
 
 	}

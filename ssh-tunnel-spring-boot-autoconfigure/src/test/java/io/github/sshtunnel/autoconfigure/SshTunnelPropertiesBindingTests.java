@@ -3,8 +3,12 @@ package io.github.sshtunnel.autoconfigure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
+import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -225,6 +229,26 @@ class SshTunnelPropertiesBindingTests {
 		assertThat(mapped.getReconnectInitialDelay()).isEqualTo(core.getReconnectInitialDelay());
 		assertThat(mapped.getReconnectMaxDelay()).isEqualTo(core.getReconnectMaxDelay());
 		assertThat(mapped.getForwards()).isEqualTo(core.getForwards());
+	}
+
+	@Test
+	void handWrittenMetadataDefaultsAreTheCoresDefaults() throws Exception {
+		// map entries (forwards.*) get their metadata from a hand-written file: it must
+		// say what the core does
+		String metadata;
+		try (InputStream input = getClass()
+			.getResourceAsStream("/META-INF/additional-spring-configuration-metadata.json")) {
+			metadata = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		List<Map<String, Object>> properties = JsonPath.read(metadata, "$.properties[?(@.defaultValue)]");
+		Map<String, String> defaults = new HashMap<>();
+		for (Map<String, Object> property : properties) {
+			defaults.put((String) property.get("name"), String.valueOf(property.get("defaultValue")));
+		}
+		ForwardSettings core = ForwardSettings.of("db", 5432);
+		assertThat(defaults).containsEntry("ssh.tunnel.forwards.*.local-host", core.localHost())
+			.containsEntry("ssh.tunnel.forwards.*.local-port", String.valueOf(core.localPort()))
+			.containsEntry("ssh.tunnel.forwards.*.remote-host", core.remoteHost());
 	}
 
 	private HostKeyChecking checking(String value) {
