@@ -17,7 +17,8 @@ import io.github.sshtunnel.core.ForwardSettings;
 public class SshTunnelProperties {
 
 	/**
-	 * Whether to open the SSH tunnel. Nothing happens unless ssh.tunnel.host is also set.
+	 * Whether to open the auto-configured SSH tunnel (bean sshTunnel). Nothing happens
+	 * unless ssh.tunnel.host is also set; tunnels defined as beans are not affected.
 	 */
 	private boolean enabled = true;
 
