@@ -22,10 +22,15 @@ docker_up() {
 	command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 	command -v iptables >/dev/null 2>&1 || need+=(iptables)
 	if [ ${#need[@]} -gt 0 ]; then
-		apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+		apt-get update -qq || return 1
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null ||
+			return 1
 	fi
-	mkdir -p "$SSHT_DOCKER_ROOT"
+	if [ -e "$SSHT_DOCKER_ROOT/dockerd.started-pid" ] && kill -0 "$(cat "$SSHT_DOCKER_ROOT/dockerd.started-pid")" 2>/dev/null; then
+		echo "a dockerd started from $SSHT_DOCKER_ROOT is still running; set SSHT_DOCKER_ROOT" >&2
+		return 1
+	fi
+	mkdir -p "$SSHT_DOCKER_ROOT" || return 1
 	# what docker_down restores
 	sysctl -n net.ipv4.ip_forward >"$SSHT_DOCKER_ROOT/ip_forward.before"
 	iptables-save >"$SSHT_DOCKER_ROOT/iptables.before"
@@ -48,7 +53,7 @@ docker_up() {
 		fi
 		sleep 1
 	done
-	docker version >/dev/null
+	docker version >/dev/null || { cat "$SSHT_DOCKER_ROOT/dockerd.log" >&2; return 1; }
 	# Testcontainers: no Ryuk (docker_down removes leftovers), and no gateway probing
 	# with an alpine container (this machine looks like a container to it)
 	export TESTCONTAINERS_RYUK_DISABLED=true
@@ -72,8 +77,9 @@ docker_base_image() {
 	debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$SSHT_DOCKER_ROOT/debootstrap.log" 2>&1 ||
 		{ tail -n 20 "$SSHT_DOCKER_ROOT/debootstrap.log" >&2; return 1; }
 	rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-	tar -C "$rootfs" -c . | docker import -c 'CMD ["/bin/bash"]' - "$image" >/dev/null
+	tar -C "$rootfs" -c . | docker import -c 'CMD ["/bin/bash"]' - "$image" >/dev/null || return 1
 	rm -rf "$rootfs"
+	docker image inspect "$image" >/dev/null || return 1
 	echo "base image $image built from $mirror"
 }
 
