@@ -9,12 +9,33 @@
 #
 # dockerd changes host networking: it sets net.ipv4.ip_forward=1, adds iptables chains
 # and rules (FORWARD policy DROP, DOCKER*, MASQUERADE), a docker0 bridge and one br-*
-# bridge per network. docker_down puts back the iptables rules and ip_forward saved by
+# bridge per network. docker_down puts back the filter and nat tables and ip_forward saved by
 # docker_up and deletes the bridges that were not there before. It never touches a
 # dockerd it did not start.
 
 SSHT_DOCKER_ROOT="${SSHT_DOCKER_ROOT:-/tmp/ssh-tunnel-docker}"
 SSHT_DOCKER_PID=""
+
+# The filter and nat tables as iptables-restore takes them; a table that is not loaded
+# yet is written as empty with ACCEPT policies (what the kernel has without one), so
+# that restoring it removes everything dockerd added.
+save_iptables() {
+	local table chains saved
+	for table in filter nat; do
+		saved="$(iptables-save -t "$table" 2>/dev/null | grep -v '^#' || true)"
+		if [ -n "$saved" ]; then
+			printf '%s\n' "$saved"
+			continue
+		fi
+		case "$table" in
+		filter) chains="INPUT FORWARD OUTPUT" ;;
+		nat) chains="PREROUTING INPUT OUTPUT POSTROUTING" ;;
+		esac
+		echo "*$table"
+		for chain in $chains; do echo ":$chain ACCEPT [0:0]"; done
+		echo "COMMIT"
+	done
+}
 
 docker_up() {
 	local need=()
@@ -33,7 +54,7 @@ docker_up() {
 	mkdir -p "$SSHT_DOCKER_ROOT" || return 1
 	# what docker_down restores
 	sysctl -n net.ipv4.ip_forward >"$SSHT_DOCKER_ROOT/ip_forward.before"
-	iptables-save >"$SSHT_DOCKER_ROOT/iptables.before"
+	save_iptables >"$SSHT_DOCKER_ROOT/iptables.before" || return 1
 	ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort >"$SSHT_DOCKER_ROOT/links.before"
 	if [ -f /etc/docker/key.json ]; then touch "$SSHT_DOCKER_ROOT/keyjson.existed"; fi
 
