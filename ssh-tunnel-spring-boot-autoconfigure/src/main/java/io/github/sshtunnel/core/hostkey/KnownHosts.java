@@ -35,12 +35,18 @@ public final class KnownHosts {
 
 	}
 
+	/**
+	 * The markers OpenSSH knows, in lower case only.
+	 */
 	public enum Marker {
 
 		REVOKED, CERT_AUTHORITY
 
 	}
 
+	/**
+	 * What a known_hosts file says about a presented key.
+	 */
 	public enum Verdict {
 
 		TRUSTED, REVOKED, CHANGED, UNKNOWN
