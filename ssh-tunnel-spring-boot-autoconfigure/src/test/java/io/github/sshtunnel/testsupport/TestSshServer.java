@@ -33,6 +33,9 @@ import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.auth.keyboard.InteractiveChallenge;
+import org.apache.sshd.server.auth.keyboard.KeyboardInteractiveAuthenticator;
+import org.apache.sshd.server.auth.keyboard.UserAuthKeyboardInteractiveFactory;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
@@ -96,6 +99,10 @@ public final class TestSshServer implements AutoCloseable {
 	private final List<Consumer<SshServer>> customizers = new CopyOnWriteArrayList<>();
 
 	private final AtomicBoolean hangNextReExchange = new AtomicBoolean();
+
+	private List<String> keyboardPrompts;
+
+	private boolean keyboardEcho;
 
 	private SshServer server;
 
@@ -182,6 +189,19 @@ public final class TestSshServer implements AutoCloseable {
 	}
 
 	/**
+	 * Offer keyboard-interactive login only (as a PAM-only OpenSSH does), asking the
+	 * given questions; a single answer equal to the password lets the user in.
+	 * @param echo whether the answers are echoed (a password prompt has echo off)
+	 * @param prompts the questions
+	 * @return this server
+	 */
+	public synchronized TestSshServer keyboardInteractiveOnly(boolean echo, String... prompts) {
+		this.keyboardPrompts = List.of(prompts);
+		this.keyboardEcho = echo;
+		return this;
+	}
+
+	/**
 	 * Adjust the MINA server before it starts (for example its rekey limits).
 	 * @param customizer the customizer
 	 * @return this server
@@ -257,6 +277,10 @@ public final class TestSshServer implements AutoCloseable {
 		sshServer.setCommandFactory(
 				(channel, command) -> "true".equals(command.trim()) ? new TrueCommand() : new UnknownCommand(command));
 		CoreModuleProperties.STOP_WAIT_TIME.set(sshServer, STOP_WAIT);
+		if (this.keyboardPrompts != null) {
+			sshServer.setUserAuthFactories(List.of(new UserAuthKeyboardInteractiveFactory()));
+			sshServer.setKeyboardInteractiveAuthenticator(keyboardInteractive());
+		}
 		sshServer.setKeyExchangeFactories(sshServer.getKeyExchangeFactories().stream().map(this::hangable).toList());
 		this.customizers.forEach((customizer) -> customizer.accept(sshServer));
 		try {
@@ -468,6 +492,29 @@ public final class TestSshServer implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	private KeyboardInteractiveAuthenticator keyboardInteractive() {
+		List<String> prompts = this.keyboardPrompts;
+		boolean echo = this.keyboardEcho;
+		return new KeyboardInteractiveAuthenticator() {
+
+			@Override
+			public InteractiveChallenge generateChallenge(ServerSession session, String user, String lang,
+					String subMethods) {
+				InteractiveChallenge challenge = new InteractiveChallenge();
+				challenge.setInteractionName("test");
+				prompts.forEach((prompt) -> challenge.addPrompt(prompt, echo));
+				return challenge;
+			}
+
+			@Override
+			public boolean authenticate(ServerSession session, String user, List<String> responses) {
+				return TestSshServer.this.username.equals(user) && responses.size() == 1
+						&& responses.get(0).equals(TestSshServer.this.password);
+			}
+
+		};
 	}
 
 	private KeyExchangeFactory hangable(KeyExchangeFactory factory) {

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.sshtunnel.core.SshClientCustomizer;
 import io.github.sshtunnel.core.TunnelSettings;
+import io.github.sshtunnel.core.keys.UnattendedInteraction;
 
 /**
  * Builds the MINA client of a tunnel with safe defaults, then lets the customizers change
@@ -86,6 +87,9 @@ public final class SshClientFactory {
 		client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
 		client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
 		client.setPasswordIdentityProvider(PasswordIdentityProvider.EMPTY_PASSWORDS_PROVIDER);
+		// a single password prompt is answered by MINA; every other question fails at
+		// once
+		client.setUserInteraction(new UnattendedInteraction());
 		List<NamedFactory<Cipher>> ciphers = new ArrayList<>();
 		for (BuiltinCiphers cipher : CIPHERS) {
 			if (cipher.isSupported()) {

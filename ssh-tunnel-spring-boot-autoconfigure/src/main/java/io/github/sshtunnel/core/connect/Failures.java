@@ -19,6 +19,7 @@ import org.apache.sshd.common.SshException;
 import io.github.sshtunnel.core.SshTunnelException;
 import io.github.sshtunnel.core.SshTunnelException.Reason;
 import io.github.sshtunnel.core.TunnelSettings;
+import io.github.sshtunnel.core.keys.UnattendedInteraction;
 
 /**
  * Turns what MINA reports about a failed attempt into a typed {@link SshTunnelException}
@@ -88,6 +89,16 @@ public final class Failures {
 		}
 		if (System.nanoTime() - deadline >= -DEADLINE_ROUNDING) {
 			return timeout(settings, authenticating, ex);
+		}
+		String unanswered = (session != null) ? session.getAttribute(UnattendedInteraction.UNANSWERED) : null;
+		if (authenticating && unanswered != null) {
+			return new SshTunnelException(Reason.AUTHENTICATION_FAILED,
+					"SSH server " + server + " asked user '" + settings.getUsername() + "' " + unanswered
+							+ " (keyboard-interactive), which an application cannot answer",
+					"Only a single password prompt is answered, with ssh.tunnel.password; a one-time code or "
+							+ "second factor needs a person. Use key login (ssh.tunnel.private-key) for this "
+							+ "user, or ask the server's administrator to exempt it from the second factor.",
+					ex);
 		}
 		if (authenticating && disconnectCode(ex) == SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE) {
 			return new SshTunnelException(Reason.AUTHENTICATION_FAILED,
