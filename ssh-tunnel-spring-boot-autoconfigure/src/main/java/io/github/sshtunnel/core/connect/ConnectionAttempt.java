@@ -2,6 +2,7 @@ package io.github.sshtunnel.core.connect;
 
 import java.io.IOException;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,6 +13,8 @@ import org.apache.sshd.client.session.ClientSession;
 import io.github.sshtunnel.core.SshTunnelException;
 import io.github.sshtunnel.core.TunnelSettings;
 import io.github.sshtunnel.core.hostkey.HostKeyVerifier;
+import io.github.sshtunnel.core.keys.AgentAuthentication;
+import io.github.sshtunnel.core.keys.AgentClient;
 import io.github.sshtunnel.core.keys.PrivateKeys;
 
 /**
@@ -55,10 +58,16 @@ public final class ConnectionAttempt {
 	public ClientSession connect(long deadline) {
 		ClientSession session = null;
 		boolean authenticating = false;
+		AgentClient agent = null;
+		List<PublicKey> agentKeys = List.of();
 		try {
 			List<KeyPair> keys = (this.settings.getPrivateKey() != null)
 					? PrivateKeys.load(this.settings.getPrivateKey(), this.settings.getPrivateKeyPassphrase())
 					: List.of();
+			if (this.settings.getIdentityAgent() != null) {
+				agent = AgentClient.open(this.settings.getIdentityAgent(), agentTimeout(deadline));
+				agentKeys = agent.identities();
+			}
 			this.verifier.reset();
 			ConnectFuture connecting = this.client.connect(this.settings.getUsername(), this.settings.getHost(),
 					this.settings.getPort());
@@ -71,6 +80,9 @@ public final class ConnectionAttempt {
 			for (KeyPair key : keys) {
 				session.addPublicKeyIdentity(key);
 			}
+			if (agent != null) {
+				AgentAuthentication.use(session, agent, agentKeys);
+			}
 			if (this.settings.getPassword() != null) {
 				session.addPasswordIdentity(this.settings.getPassword());
 			}
@@ -80,7 +92,9 @@ public final class ConnectionAttempt {
 		}
 		catch (IOException | RuntimeException ex) {
 			SshTunnelException failure = Failures.classify(ex, this.settings, this.verifier.rejection(), session,
-					authenticating, deadline);
+					authenticating, deadline,
+					(agent != null) ? new Failures.Offered(AgentAuthentication.offered(session), agentKeys.size())
+							: Failures.Offered.NOT_COUNTED);
 			if (session != null) {
 				session.close(true);
 			}
@@ -88,6 +102,14 @@ public final class ConnectionAttempt {
 		}
 		finally {
 			this.pending = null;
+			if (agent != null) {
+				try {
+					agent.close();
+				}
+				catch (IOException ex) {
+					// the connection to the agent is gone either way
+				}
+			}
 		}
 	}
 
@@ -100,6 +122,13 @@ public final class ConnectionAttempt {
 		if (connecting != null) {
 			connecting.cancel();
 		}
+	}
+
+	/**
+	 * Every round trip to the agent is bounded by what is left of the attempt.
+	 */
+	private static Duration agentTimeout(long deadline) {
+		return remaining(deadline);
 	}
 
 	private static Duration remaining(long deadline) {
