@@ -11,6 +11,7 @@ import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 
 import io.github.sshtunnel.core.SshTunnelException;
+import io.github.sshtunnel.core.SshTunnelException.Reason;
 import io.github.sshtunnel.core.TunnelSettings;
 import io.github.sshtunnel.core.hostkey.HostKeyVerifier;
 import io.github.sshtunnel.core.keys.AgentAuthentication;
@@ -91,10 +92,12 @@ public final class ConnectionAttempt {
 			return session;
 		}
 		catch (IOException | RuntimeException ex) {
-			SshTunnelException failure = Failures.classify(ex, this.settings, this.verifier.rejection(), session,
-					authenticating, deadline,
-					(agent != null) ? new Failures.Offered(AgentAuthentication.offered(session), agentKeys.size())
-							: Failures.Offered.NOT_COUNTED);
+			SshTunnelException failure = (authenticating && agent != null && agent.problem() != null)
+					? agentFailed(agent)
+					: Failures.classify(ex, this.settings, this.verifier.rejection(), session, authenticating, deadline,
+							(agent != null)
+									? new Failures.Offered(AgentAuthentication.offered(session), agentKeys.size())
+									: Failures.Offered.NOT_COUNTED);
 			if (session != null) {
 				session.close(true);
 			}
@@ -122,6 +125,15 @@ public final class ConnectionAttempt {
 		if (connecting != null) {
 			connecting.cancel();
 		}
+	}
+
+	private SshTunnelException agentFailed(AgentClient agent) {
+		return new SshTunnelException(Reason.AGENT_UNAVAILABLE,
+				"ssh-agent at " + agent.socket() + " did not sign the authentication to SSH server "
+						+ this.settings.getServerDisplayName() + ": " + agent.problem(),
+				"Check that the agent at ssh.tunnel.identity-agent runs and answers ('SSH_AUTH_SOCK=" + agent.socket()
+						+ " ssh-add -l'), that it does not wait for a confirmation "
+						+ "('ssh-add -c'), or raise ssh.tunnel.connect-timeout.");
 	}
 
 	/**

@@ -61,6 +61,12 @@ public final class AgentClient extends AbstractAgentProxy {
 
 	private final Selector selector;
 
+	/**
+	 * Why the last round trip has not succeeded (still waiting, or failed), or
+	 * {@code null}: read by the connect attempt when authentication fails.
+	 */
+	private volatile String problem;
+
 	private AgentClient(Path socket, Duration timeout, SocketChannel channel, Selector selector) {
 		super(null);
 		this.socket = socket;
@@ -164,8 +170,30 @@ public final class AgentClient extends AbstractAgentProxy {
 		return signed;
 	}
 
+	/**
+	 * Return why the last round trip to the agent has not succeeded: it is still waiting
+	 * for the answer, or it failed.
+	 * @return the problem, or {@code null} when the last round trip succeeded
+	 */
+	public String problem() {
+		return this.problem;
+	}
+
 	@Override
 	protected synchronized Buffer request(Buffer buffer) throws IOException {
+		this.problem = "no answer yet";
+		try {
+			Buffer answer = exchange(buffer);
+			this.problem = null;
+			return answer;
+		}
+		catch (IOException | RuntimeException ex) {
+			this.problem = describe(ex);
+			throw ex;
+		}
+	}
+
+	private Buffer exchange(Buffer buffer) throws IOException {
 		if (!this.channel.isOpen()) {
 			throw new IOException("agent connection closed");
 		}
