@@ -90,27 +90,7 @@ public final class SshAgentProcess implements AutoCloseable {
 	}
 
 	private String run(String... command) {
-		try {
-			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-			builder.environment().put("SSH_AUTH_SOCK", this.socket.toString());
-			Process process = builder.start();
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-				process.destroyForcibly();
-				throw new IllegalStateException(String.join(" ", command) + " did not finish");
-			}
-			if (process.exitValue() != 0) {
-				throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-			}
-			return output.trim();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return execute(this.socket, command);
 	}
 
 	/**
@@ -147,8 +127,16 @@ public final class SshAgentProcess implements AutoCloseable {
 	}
 
 	private static void command(String... command) {
+		execute(null, command);
+	}
+
+	private static String execute(Path agentSocket, String... command) {
 		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+			if (agentSocket != null) {
+				builder.environment().put("SSH_AUTH_SOCK", agentSocket.toString());
+			}
+			Process process = builder.start();
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
 				process.destroyForcibly();
@@ -157,6 +145,7 @@ public final class SshAgentProcess implements AutoCloseable {
 			if (process.exitValue() != 0) {
 				throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
 			}
+			return output.trim();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

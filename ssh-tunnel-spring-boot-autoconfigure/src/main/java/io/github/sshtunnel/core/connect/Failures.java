@@ -99,7 +99,8 @@ public final class Failures {
 							+ "); for key login the server needs the public key in the user's authorized_keys.",
 					ex);
 		}
-		if (authenticating && offered.agentKeys() >= 0 && offered.keys() > 0 && disconnectCode(ex) != 0) {
+		if (authenticating && offered.agentKeys() >= 0 && offered.keys() > 0
+				&& disconnectCode(ex) == SshConstants.SSH2_DISCONNECT_PROTOCOL_ERROR) {
 			// sshd disconnects after MaxAuthTries failed keys, with a protocol error code
 			return new SshTunnelException(Reason.AUTHENTICATION_FAILED,
 					"SSH server " + server + " closed the connection while authenticating user '"
