@@ -119,7 +119,7 @@ class OpenSshAgentTests {
 		TunnelSettings settings = settings().identityAgent(this.agent.socket().toString()).build();
 		assertThatExceptionOfType(SshTunnelException.class).isThrownBy(() -> new SshTunnel(settings).open())
 			.satisfies((ex) -> {
-				assertThat(ex.getReason()).isEqualTo(Reason.AUTHENTICATION_FAILED);
+				assertThat(ex.getReason()).as(ex.getMessage()).isEqualTo(Reason.AUTHENTICATION_FAILED);
 				assertThat(ex.getMessage()).contains("7 keys from ssh-agent " + this.agent.socket())
 					.contains("public keys offered")
 					.contains("MaxAuthTries");

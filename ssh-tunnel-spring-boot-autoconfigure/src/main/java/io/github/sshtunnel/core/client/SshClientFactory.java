@@ -38,11 +38,12 @@ import io.github.sshtunnel.core.keys.AgentAuthentication;
 
 /**
  * Builds the MINA client of a tunnel with safe defaults, then lets the customizers change
- * any of them: nothing implicit ({@code ~/.ssh/config}, {@code ~/.ssh/id_*} and agents
- * are never read), the tunnel's own host-key verifier, AES-GCM first, host-key algorithms
- * ed25519, ECDSA, RSA with SHA-2 (no SHA-1), an ssh-agent only when configured (its keys
- * after the private key), every wait bounded by {@code connect-timeout}, MINA's idle
- * timeout and heartbeat off (the tunnel has its own keepalive), {@code TCP_NODELAY} on.
+ * any of them: nothing implicit ({@code ~/.ssh/config} and {@code ~/.ssh/id_*} are never
+ * read, an agent only when configured), the tunnel's own host-key verifier, AES-GCM
+ * first, host-key algorithms ed25519, ECDSA, RSA with SHA-2 (no SHA-1), a configured
+ * ssh-agent's keys after the private key, every wait bounded by {@code connect-timeout},
+ * MINA's idle timeout and heartbeat off (the tunnel has its own keepalive),
+ * {@code TCP_NODELAY} on.
  * <p>
  * The host-key algorithms are ordered per session, as OpenSSH does (the key types known
  * for the server first), unless a customizer chose its own: customizers always have the

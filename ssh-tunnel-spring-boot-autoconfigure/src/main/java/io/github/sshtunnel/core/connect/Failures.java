@@ -99,9 +99,10 @@ public final class Failures {
 							+ "); for key login the server needs the public key in the user's authorized_keys.",
 					ex);
 		}
-		if (authenticating && offered.agentKeys() >= 0 && offered.keys() > 0
-				&& disconnectCode(ex) == SshConstants.SSH2_DISCONNECT_PROTOCOL_ERROR) {
-			// sshd disconnects after MaxAuthTries failed keys, with a protocol error code
+		if (authenticating && offered.agentKeys() >= 0 && offered.keys() > 0) {
+			// sshd disconnects after MaxAuthTries failed keys with a protocol error code,
+			// but the client may see the connection close or reset first: whatever ended
+			// public-key authentication with an agent, the count of keys is the clue
 			return new SshTunnelException(Reason.AUTHENTICATION_FAILED,
 					"SSH server " + server + " closed the connection while authenticating user '"
 							+ settings.getUsername() + "' after " + offered.keys() + " public keys were offered ("
