@@ -55,6 +55,12 @@ public class SshTunnelProperties {
 	private String privateKeyPassphrase;
 
 	/**
+	 * Path of an ssh-agent socket, or 'SSH_AUTH_SOCK' to take it from that environment
+	 * variable, whose keys are offered after the private key (no agent when unset).
+	 */
+	private String identityAgent;
+
+	/**
 	 * Location of the known_hosts file that holds the server's host key (plain, hashed
 	 * and [host]:port entries). Defaults to file:${user.home}/.ssh/known_hosts.
 	 */
@@ -156,6 +162,14 @@ public class SshTunnelProperties {
 
 	public void setKnownHosts(String knownHosts) {
 		this.knownHosts = knownHosts;
+	}
+
+	public String getIdentityAgent() {
+		return this.identityAgent;
+	}
+
+	public void setIdentityAgent(String identityAgent) {
+		this.identityAgent = identityAgent;
 	}
 
 	public String getHostKey() {

@@ -96,6 +96,8 @@ final class SshTunnelSettingsFactory {
 			.username(properties.getUsername())
 			.password(StringUtils.hasLength(properties.getPassword()) ? properties.getPassword() : null)
 			.privateKeyPassphrase(properties.getPrivateKeyPassphrase())
+			.identityAgent(
+					StringUtils.hasText(properties.getIdentityAgent()) ? properties.getIdentityAgent().trim() : null)
 			.hostKey(StringUtils.hasText(properties.getHostKey()) ? properties.getHostKey() : null)
 			.hostKeyChecking(checking)
 			.connectTimeout(properties.getConnectTimeout())

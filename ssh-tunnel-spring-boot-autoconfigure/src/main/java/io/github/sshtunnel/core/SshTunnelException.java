@@ -115,6 +115,11 @@ public class SshTunnelException extends RuntimeException {
 		KEY_INVALID,
 
 		/**
+		 * The configured ssh-agent cannot be reached or does not answer in time.
+		 */
+		AGENT_UNAVAILABLE,
+
+		/**
 		 * A local port of a forward is already in use.
 		 */
 		LOCAL_PORT_IN_USE,

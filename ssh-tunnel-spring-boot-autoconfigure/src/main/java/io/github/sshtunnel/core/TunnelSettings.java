@@ -26,6 +26,8 @@ public final class TunnelSettings {
 
 	private final String privateKeyPassphrase;
 
+	private final String identityAgent;
+
 	private final Path knownHosts;
 
 	private final String hostKey;
@@ -55,6 +57,7 @@ public final class TunnelSettings {
 		this.password = builder.password;
 		this.privateKey = builder.privateKey;
 		this.privateKeyPassphrase = builder.privateKeyPassphrase;
+		this.identityAgent = builder.identityAgent;
 		this.knownHosts = builder.knownHosts;
 		this.hostKey = builder.hostKey;
 		this.hostKeyChecking = builder.hostKeyChecking;
@@ -99,6 +102,15 @@ public final class TunnelSettings {
 
 	public String getPrivateKeyPassphrase() {
 		return this.privateKeyPassphrase;
+	}
+
+	/**
+	 * Return the ssh-agent whose keys are offered after the private key: a socket path,
+	 * or {@code SSH_AUTH_SOCK} for the socket in that environment variable.
+	 * @return the agent, or {@code null} when no agent is used
+	 */
+	public String getIdentityAgent() {
+		return this.identityAgent;
 	}
 
 	public Path getKnownHosts() {
@@ -158,7 +170,8 @@ public final class TunnelSettings {
 	public String toString() {
 		return "TunnelSettings[" + this.username + "@" + this.host + ":" + this.port + ", password="
 				+ ((this.password != null) ? "******" : "none") + ", privateKey="
-				+ ((this.privateKey != null) ? this.privateKey.description() : "none") + ", hostKeyChecking="
+				+ ((this.privateKey != null) ? this.privateKey.description() : "none")
+				+ ((this.identityAgent != null) ? ", identityAgent=" + this.identityAgent : "") + ", hostKeyChecking="
 				+ this.hostKeyChecking + ", forwards=" + this.forwards + "]";
 	}
 
@@ -179,6 +192,8 @@ public final class TunnelSettings {
 		private PrivateKeySource privateKey;
 
 		private String privateKeyPassphrase;
+
+		private String identityAgent;
 
 		private Path knownHosts = Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
 
@@ -228,6 +243,17 @@ public final class TunnelSettings {
 
 		public Builder privateKeyPassphrase(String privateKeyPassphrase) {
 			this.privateKeyPassphrase = privateKeyPassphrase;
+			return this;
+		}
+
+		/**
+		 * Offer the keys of an ssh-agent after the private key.
+		 * @param identityAgent the path of the agent's socket, or {@code SSH_AUTH_SOCK}
+		 * for the socket in that environment variable; {@code null} for no agent
+		 * @return this builder
+		 */
+		public Builder identityAgent(String identityAgent) {
+			this.identityAgent = identityAgent;
 			return this;
 		}
 
@@ -287,6 +313,8 @@ public final class TunnelSettings {
 			SettingsValidation.requirePort(this.port, "ssh.tunnel.port", false);
 			SettingsValidation.require(this.username != null && !this.username.isBlank(), "ssh.tunnel.username",
 					"must not be empty");
+			SettingsValidation.require(this.identityAgent == null || !this.identityAgent.isBlank(),
+					"ssh.tunnel.identity-agent", "must be the path of an ssh-agent socket or SSH_AUTH_SOCK");
 			SettingsValidation.require(this.hostKeyChecking != null, "ssh.tunnel.strict-host-key-checking",
 					"must be one of yes, accept-new, no");
 			SettingsValidation.require(

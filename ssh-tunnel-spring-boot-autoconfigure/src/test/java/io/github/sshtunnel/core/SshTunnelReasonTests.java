@@ -5,6 +5,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +96,7 @@ class SshTunnelReasonTests {
 				openFails(builder(closedPort()).privateKey(PrivateKeySource.ofPath(this.temp.resolve("missing_key"))));
 			case KEY_INVALID -> openFails(builder(closedPort())
 				.privateKey(PrivateKeySource.ofPath(KeyFixtures.DIRECTORY.resolve("not_a_key"))));
+			case AGENT_UNAVAILABLE -> openFails(builder(closedPort()).identityAgent(silentAgent().toString()));
 			case LOCAL_PORT_IN_USE -> {
 				ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
 				this.peers.add(busy);
@@ -114,6 +118,17 @@ class SshTunnelReasonTests {
 		assertThat(failure.getReason()).isEqualTo(reason);
 		assertThat(failure.getMessage()).isNotBlank().doesNotContain("secret").doesNotContain("wrong");
 		assertThat(failure.getAction()).isNotBlank();
+	}
+
+	/**
+	 * An agent socket that accepts connections (the kernel's backlog) and never answers.
+	 */
+	private Path silentAgent() throws IOException {
+		Path socket = this.temp.resolve("silent-agent.sock");
+		ServerSocketChannel agent = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+		agent.bind(UnixDomainSocketAddress.of(socket));
+		this.peers.add(agent);
+		return socket;
 	}
 
 	private SshTunnelException sessionLost() throws Exception {

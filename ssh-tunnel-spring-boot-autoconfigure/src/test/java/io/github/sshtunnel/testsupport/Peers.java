@@ -93,6 +93,15 @@ public final class Peers {
 	}
 
 	/**
+	 * Require a real OpenSSH server and the agent's tools {@code ssh-agent} and
+	 * {@code ssh-add}.
+	 */
+	public static void requireOpenSshAgent() {
+		require(sshdAvailable() && onPath("ssh-agent") && onPath("ssh-add"),
+				"OpenSSH sshd (" + OpenSshServer.SSHD + "), ssh-keygen, ssh-agent and ssh-add");
+	}
+
+	/**
 	 * Require PostgreSQL on 127.0.0.1:5432.
 	 */
 	public static void requirePostgres() {

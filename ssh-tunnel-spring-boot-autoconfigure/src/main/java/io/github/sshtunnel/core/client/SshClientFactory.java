@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.auth.UserAuthFactory;
+import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.auth.password.PasswordIdentityProvider;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
@@ -32,15 +34,17 @@ import org.slf4j.LoggerFactory;
 
 import io.github.sshtunnel.core.SshClientCustomizer;
 import io.github.sshtunnel.core.TunnelSettings;
+import io.github.sshtunnel.core.keys.AgentAuthentication;
 import io.github.sshtunnel.core.keys.UnattendedInteraction;
 
 /**
  * Builds the MINA client of a tunnel with safe defaults, then lets the customizers change
- * any of them: nothing implicit ({@code ~/.ssh/config}, {@code ~/.ssh/id_*} and agents
- * are never read), the tunnel's own host-key verifier, AES-GCM first, host-key algorithms
- * ed25519, ECDSA, RSA with SHA-2 (no SHA-1), every wait bounded by
- * {@code connect-timeout}, MINA's idle timeout and heartbeat off (the tunnel has its own
- * keepalive), {@code TCP_NODELAY} on.
+ * any of them: nothing implicit ({@code ~/.ssh/config} and {@code ~/.ssh/id_*} are never
+ * read, an agent only when configured), the tunnel's own host-key verifier, AES-GCM
+ * first, host-key algorithms ed25519, ECDSA, RSA with SHA-2 (no SHA-1), a configured
+ * ssh-agent's keys after the private key, every wait bounded by {@code connect-timeout},
+ * MINA's idle timeout and heartbeat off (the tunnel has its own keepalive),
+ * {@code TCP_NODELAY} on.
  * <p>
  * The host-key algorithms are ordered per session, as OpenSSH does (the key types known
  * for the server first), unless a customizer chose its own: customizers always have the
@@ -90,6 +94,17 @@ public final class SshClientFactory {
 		// a single password prompt is answered by MINA; every other question fails at
 		// once
 		client.setUserInteraction(new UnattendedInteraction());
+		if (settings.getIdentityAgent() != null) {
+			// the private key before the agent's keys, and agent-held certificates
+			List<UserAuthFactory> userAuthFactories = new ArrayList<>();
+			List<UserAuthFactory> defaults = client.getUserAuthFactories();
+			for (UserAuthFactory factory : (defaults != null && !defaults.isEmpty()) ? defaults
+					: SshClient.DEFAULT_USER_AUTH_FACTORIES) {
+				userAuthFactories.add(UserAuthPublicKeyFactory.NAME.equals(factory.getName())
+						? new AgentAuthentication(SIGNATURES) : factory);
+			}
+			client.setUserAuthFactories(userAuthFactories);
+		}
 		List<NamedFactory<Cipher>> ciphers = new ArrayList<>();
 		for (BuiltinCiphers cipher : CIPHERS) {
 			if (cipher.isSupported()) {

@@ -2,16 +2,21 @@ package io.github.sshtunnel.core.connect;
 
 import java.io.IOException;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 
 import io.github.sshtunnel.core.SshTunnelException;
+import io.github.sshtunnel.core.SshTunnelException.Reason;
 import io.github.sshtunnel.core.TunnelSettings;
 import io.github.sshtunnel.core.hostkey.HostKeyVerifier;
+import io.github.sshtunnel.core.keys.AgentAuthentication;
+import io.github.sshtunnel.core.keys.AgentClient;
 import io.github.sshtunnel.core.keys.PrivateKeys;
 
 /**
@@ -55,10 +60,17 @@ public final class ConnectionAttempt {
 	public ClientSession connect(long deadline) {
 		ClientSession session = null;
 		boolean authenticating = false;
+		AgentClient agent = null;
+		List<PublicKey> agentKeys = List.of();
+		AtomicInteger offered = new AtomicInteger();
 		try {
 			List<KeyPair> keys = (this.settings.getPrivateKey() != null)
 					? PrivateKeys.load(this.settings.getPrivateKey(), this.settings.getPrivateKeyPassphrase())
 					: List.of();
+			if (this.settings.getIdentityAgent() != null) {
+				agent = AgentClient.open(this.settings.getIdentityAgent(), agentTimeout(deadline));
+				agentKeys = agent.identities();
+			}
 			this.verifier.reset();
 			ConnectFuture connecting = this.client.connect(this.settings.getUsername(), this.settings.getHost(),
 					this.settings.getPort());
@@ -71,6 +83,9 @@ public final class ConnectionAttempt {
 			for (KeyPair key : keys) {
 				session.addPublicKeyIdentity(key);
 			}
+			if (agent != null) {
+				offered = AgentAuthentication.use(session, agent, agentKeys);
+			}
 			if (this.settings.getPassword() != null) {
 				session.addPasswordIdentity(this.settings.getPassword());
 			}
@@ -79,8 +94,11 @@ public final class ConnectionAttempt {
 			return session;
 		}
 		catch (IOException | RuntimeException ex) {
-			SshTunnelException failure = Failures.classify(ex, this.settings, this.verifier.rejection(), session,
-					authenticating, deadline);
+			SshTunnelException failure = (authenticating && agent != null && agent.problem() != null)
+					? agentFailed(agent)
+					: Failures.classify(ex, this.settings, this.verifier.rejection(), session, authenticating, deadline,
+							(agent != null) ? new Failures.Offered(offered.get(), agentKeys.size())
+									: Failures.Offered.NOT_COUNTED);
 			if (session != null) {
 				session.close(true);
 			}
@@ -88,6 +106,14 @@ public final class ConnectionAttempt {
 		}
 		finally {
 			this.pending = null;
+			if (agent != null) {
+				try {
+					agent.close();
+				}
+				catch (IOException ex) {
+					// the connection to the agent is gone either way
+				}
+			}
 		}
 	}
 
@@ -100,6 +126,22 @@ public final class ConnectionAttempt {
 		if (connecting != null) {
 			connecting.cancel();
 		}
+	}
+
+	private SshTunnelException agentFailed(AgentClient agent) {
+		return new SshTunnelException(Reason.AGENT_UNAVAILABLE,
+				"ssh-agent at " + agent.socket() + " did not sign the authentication to SSH server "
+						+ this.settings.getServerDisplayName() + ": " + agent.problem(),
+				"Check that the agent at ssh.tunnel.identity-agent runs and answers ('SSH_AUTH_SOCK=" + agent.socket()
+						+ " ssh-add -l'), that it does not wait for a confirmation "
+						+ "('ssh-add -c'), or raise ssh.tunnel.connect-timeout.");
+	}
+
+	/**
+	 * Every round trip to the agent is bounded by what is left of the attempt.
+	 */
+	private static Duration agentTimeout(long deadline) {
+		return remaining(deadline);
 	}
 
 	private static Duration remaining(long deadline) {

@@ -52,10 +52,11 @@ public final class Failures {
 	 * @param session the session, if one was created
 	 * @param authenticating whether authentication had started
 	 * @param deadline the attempt's deadline ({@link System#nanoTime()})
+	 * @param offered the public keys offered
 	 * @return the failure
 	 */
 	public static SshTunnelException classify(Exception ex, TunnelSettings settings, SshTunnelException rejection,
-			ClientSession session, boolean authenticating, long deadline) {
+			ClientSession session, boolean authenticating, long deadline, Offered offered) {
 		if (ex instanceof SshTunnelException tunnelException) {
 			return tunnelException;
 		}
@@ -103,9 +104,24 @@ public final class Failures {
 		if (authenticating && disconnectCode(ex) == SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE) {
 			return new SshTunnelException(Reason.AUTHENTICATION_FAILED,
 					"SSH server " + server + " refused authentication of user '" + settings.getUsername()
-							+ "' (offered: " + offeredMethods(settings) + ")",
-					"Check ssh.tunnel.username and the credentials (ssh.tunnel.password or ssh.tunnel.private-key); "
-							+ "for key login the server needs the public key in the user's authorized_keys.",
+							+ "' (offered: " + offeredMethods(settings, offered) + ")",
+					"Check ssh.tunnel.username and the credentials (ssh.tunnel.password, ssh.tunnel.private-key"
+							+ ((settings.getIdentityAgent() != null) ? " or ssh.tunnel.identity-agent" : "")
+							+ "); for key login the server needs the public key in the user's authorized_keys.",
+					ex);
+		}
+		if (authenticating && offered.agentKeys() >= 0 && offered.keys() > 0) {
+			// sshd disconnects after MaxAuthTries failed keys with a protocol error code,
+			// but the client may see the connection close or reset first: whatever ended
+			// public-key authentication with an agent, the count of keys is the clue
+			return new SshTunnelException(Reason.AUTHENTICATION_FAILED,
+					"SSH server " + server + " closed the connection while authenticating user '"
+							+ settings.getUsername() + "' after " + offered.keys() + " public keys were offered ("
+							+ offeredMethods(settings, offered) + "): " + describe(root)
+							+ "; sshd's MaxAuthTries (6 by default) limits the keys a client may offer",
+					"Keep fewer keys in the agent of ssh.tunnel.identity-agent, set ssh.tunnel.private-key to the key "
+							+ "the server accepts (it is offered first), or ask the server's administrator to raise "
+							+ "MaxAuthTries.",
 					ex);
 		}
 		return new SshTunnelException(Reason.SSH_ERROR, "SSH connection to " + server + " failed: " + describe(root),
@@ -161,15 +177,38 @@ public final class Failures {
 		return 0;
 	}
 
-	private static String offeredMethods(TunnelSettings settings) {
+	private static String offeredMethods(TunnelSettings settings, Offered offered) {
 		List<String> methods = new ArrayList<>();
 		if (settings.getPrivateKey() != null) {
 			methods.add("publickey from " + settings.getPrivateKey().description());
+		}
+		if (offered.agentKeys() >= 0) {
+			methods.add(offered.agentKeys() + ((offered.agentKeys() == 1) ? " key" : " keys") + " from ssh-agent "
+					+ settings.getIdentityAgent());
+		}
+		if (offered.keys() >= 0) {
+			methods.add(offered.keys() + ((offered.keys() == 1) ? " public key" : " public keys") + " offered");
 		}
 		if (settings.getPassword() != null) {
 			methods.add("password");
 		}
 		return methods.isEmpty() ? "no credentials configured" : String.join(", ", methods);
+	}
+
+	/**
+	 * The public keys of an attempt.
+	 *
+	 * @param keys how many public keys were offered to the server, or {@code -1} when not
+	 * counted (no agent)
+	 * @param agentKeys how many keys the agent holds, or {@code -1} without an agent
+	 */
+	public record Offered(int keys, int agentKeys) {
+
+		/**
+		 * Nothing counted: no agent.
+		 */
+		public static final Offered NOT_COUNTED = new Offered(-1, -1);
+
 	}
 
 	/**
