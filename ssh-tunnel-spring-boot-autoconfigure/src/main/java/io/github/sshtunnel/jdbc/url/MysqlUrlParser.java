@@ -136,6 +136,14 @@ final class MysqlUrlParser {
 		if (end - start < 2 || url.charAt(start) != '[' || url.charAt(end - 1) != ']') {
 			return false;
 		}
+		int depth = 0;
+		for (int i = start; i < end - 1; i++) {
+			char c = url.charAt(i);
+			depth += (c == '[') ? 1 : (c == ']') ? -1 : 0;
+			if (depth == 0) {
+				return false;
+			}
+		}
 		String inside = url.substring(start + 1, end - 1);
 		return inside.contains(",") || inside.contains("(") || inside.chars().filter((c) -> c == ':').count() < 2;
 	}

@@ -22,25 +22,26 @@ class MysqlJdbcUrlTests {
 	@ParameterizedTest
 	@CsvSource(delimiter = '|',
 			textBlock = """
-					jdbc:mysql://db.internal:3306/app?sslMode=VERIFY_IDENTITY                    | db.internal:3306
-					jdbc:mysql://db.internal/app                                                 | db.internal:3306
-					jdbc:mysql://h1,h2:3307/db                                                   | h1:3306 h2:3307
-					jdbc:mysql:replication://primary:3306,replica1:3307,replica2/db              | primary:3306 replica1:3307 replica2:3306
-					jdbc:mysql:loadbalance://lb1:3306,lb2:3306/db?loadBalanceStrategy=random     | lb1:3306 lb2:3306
-					jdbc:mysql://[::1]:3307/db                                                   | ::1:3307
-					jdbc:mysql://[::1]/db                                                        | ::1:3306
-					jdbc:mysql://sandy:secret@db1:3306,db2/db                                    | db1:3306 db2:3306
-					jdbc:mysql://[h1:3306,h2:3307]/db                                            | h1:3306 h2:3307
+							jdbc:mysql://db.internal:3306/app?sslMode=VERIFY_IDENTITY                    | db.internal:3306
+							jdbc:mysql://db.internal/app                                                 | db.internal:3306
+							jdbc:mysql://h1,h2:3307/db                                                   | h1:3306 h2:3307
+							jdbc:mysql:replication://primary:3306,replica1:3307,replica2/db              | primary:3306 replica1:3307 replica2:3306
+							jdbc:mysql:loadbalance://lb1:3306,lb2:3306/db?loadBalanceStrategy=random     | lb1:3306 lb2:3306
+							jdbc:mysql://[::1]:3307/db                                                   | ::1:3307
+							jdbc:mysql://[::1]/db                                                        | ::1:3306
+							jdbc:mysql://sandy:secret@db1:3306,db2/db                                    | db1:3306 db2:3306
+							jdbc:mysql://[h1:3306,h2:3307]/db                                            | h1:3306 h2:3307
+							jdbc:mysql://[::1],db2,[::2]:3307/db                                         | ::1:3306 db2:3306 ::2:3307
 					jdbc:mysql:///db                                                             | localhost:3306
-					jdbc:mysql://                                                                | localhost:3306
-					jdbc:mysql://address=(protocol=tcp)(host=db1)(port=3307)(user=u)/db          | db1:3307
-					jdbc:mysql://address=(host=db1)(port=3307),address=(host=db2)(port=3308)/db  | db1:3307 db2:3308
-					jdbc:mysql://address=(host=db1)(type=master)/db                              | db1:3306
-					jdbc:mysql://ADDRESS=( HOST = db1 )( PORT = 3310 )/db                        | db1:3310
-					jdbc:mysql://address=(host=[::1])(port=3307)/db                              | ::1:3307
-					jdbc:mysql://(host=db1,port=3309,user=u),(host=db2,password=p)/db            | db1:3309 db2:3306
-					jdbc:mysql://sandy:secret@(host=db1,port=1111),db2:2222/db                   | db1:1111 db2:2222
-					""")
+							jdbc:mysql://                                                                | localhost:3306
+							jdbc:mysql://address=(protocol=tcp)(host=db1)(port=3307)(user=u)/db          | db1:3307
+							jdbc:mysql://address=(host=db1)(port=3307),address=(host=db2)(port=3308)/db  | db1:3307 db2:3308
+							jdbc:mysql://address=(host=db1)(type=master)/db                              | db1:3306
+							jdbc:mysql://ADDRESS=( HOST = db1 )( PORT = 3310 )/db                        | db1:3310
+							jdbc:mysql://address=(host=[::1])(port=3307)/db                              | ::1:3307
+							jdbc:mysql://(host=db1,port=3309,user=u),(host=db2,password=p)/db            | db1:3309 db2:3306
+							jdbc:mysql://sandy:secret@(host=db1,port=1111),db2:2222/db                   | db1:1111 db2:2222
+							""")
 	void readsMysqlUrls(String url, String expected) {
 		UrlCases.assertParsesAndRoundTrips(url, JdbcDialect.MYSQL, expected);
 	}
