@@ -32,6 +32,21 @@ final class HostList {
 	 * Parse one {@code [user@]host[:port]} entry.
 	 */
 	static void entry(UrlTemplate template, int start, int end) {
+		add(template, read(template, start, end), template.dialect().defaultPort());
+	}
+
+	/**
+	 * Add an entry read by {@link #read}, with {@code port} if it named none.
+	 */
+	static void add(UrlTemplate template, Entry entry, int port) {
+		int index = template.add(new Endpoint(entry.host(), (entry.port() > 0) ? entry.port() : port));
+		template.edit(entry.start(), entry.end(), index, UrlTemplate::authority);
+	}
+
+	/**
+	 * Read one {@code [user@]host[:port]} entry without adding it.
+	 */
+	static Entry read(UrlTemplate template, int start, int end) {
 		String url = template.url();
 		int hostStart = start;
 		int at = lastOutsideBrackets(url, start, end, '@');
@@ -39,7 +54,7 @@ final class HostList {
 			hostStart = at + 1;
 		}
 		String host;
-		int port;
+		int port = -1;
 		if (hostStart < end && url.charAt(hostStart) == '[') {
 			int close = url.indexOf(']', hostStart);
 			if (close < 0 || close >= end) {
@@ -49,7 +64,9 @@ final class HostList {
 			if (close + 1 < end && url.charAt(close + 1) != ':') {
 				throw template.unsupported("unexpected text after the IPv6 address [" + host + "]");
 			}
-			port = (close + 1 < end) ? template.port(close + 2, end) : template.dialect().defaultPort();
+			if (close + 2 < end) {
+				port = template.port(close + 2, end);
+			}
 		}
 		else {
 			int colon = url.indexOf(':', hostStart);
@@ -61,13 +78,11 @@ final class HostList {
 						+ template.dialect().defaultPort());
 			}
 			host = url.substring(hostStart, (colon >= 0) ? colon : end);
-			port = (colon >= 0) ? template.port(colon + 1, end) : template.dialect().defaultPort();
+			if (colon >= 0 && colon + 1 < end) {
+				port = template.port(colon + 1, end);
+			}
 		}
-		if (host.isBlank()) {
-			host = LOCALHOST;
-		}
-		int index = template.add(new Endpoint(host, port));
-		template.edit(hostStart, end, index, UrlTemplate::authority);
+		return new Entry(hostStart, end, host.isBlank() ? LOCALHOST : host, port);
 	}
 
 	/**
@@ -114,6 +129,13 @@ final class HostList {
 			}
 		}
 		return text.length();
+	}
+
+	/**
+	 * One host of a list: where it is written, the host, and its port or {@code -1}.
+	 */
+	record Entry(int start, int end, String host, int port) {
+
 	}
 
 	private static int lastOutsideBrackets(String text, int start, int end, char wanted) {

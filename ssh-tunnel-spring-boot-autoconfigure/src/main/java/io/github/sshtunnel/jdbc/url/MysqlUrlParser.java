@@ -93,6 +93,10 @@ final class MysqlUrlParser {
 			}
 			String key = url.substring(pair[0], equals).strip().toLowerCase(Locale.ROOT);
 			int[] value = trim(url, equals + 1, pair[1]);
+			if (key.equals("pipe") || key.equals("localsocket")) {
+				throw template.unsupported("the address names a local " + key + ", not a network host, "
+						+ "so there is nothing to tunnel");
+			}
 			if (key.equals("host")) {
 				host = value;
 			}

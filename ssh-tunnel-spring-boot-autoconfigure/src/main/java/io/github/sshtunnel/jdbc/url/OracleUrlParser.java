@@ -1,5 +1,7 @@
 package io.github.sshtunnel.jdbc.url;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -43,12 +45,32 @@ final class OracleUrlParser {
 		}
 		else if (rest.startsWith("//") || rest.startsWith("tcp://") || rest.startsWith("tcps://")) {
 			int hosts = url.indexOf("//", start) + 2;
-			HostList.parse(template, hosts, HostList.indexOfAny(url, hosts, "/?"));
+			hostLists(template, hosts, HostList.indexOfAny(url, hosts, "/?"));
 		}
 		else {
 			easyConnect(template, start);
 		}
 		return template;
+	}
+
+	/**
+	 * Easy Connect Plus address lists, separated by {@code ;}, of hosts separated by
+	 * {@code ,}: a host without a port takes the next port written in its list, as in
+	 * {@code h1,h2:1522} (both on 1522), else 1521.
+	 */
+	private static void hostLists(UrlTemplate template, int start, int end) {
+		for (int[] list : HostList.split(template.url(), start, end, ';')) {
+			List<HostList.Entry> waiting = new ArrayList<>();
+			for (int[] part : HostList.split(template.url(), list[0], list[1], ',')) {
+				HostList.Entry entry = HostList.read(template, part[0], part[1]);
+				waiting.add(entry);
+				if (entry.port() > 0) {
+					waiting.forEach((host) -> HostList.add(template, host, entry.port()));
+					waiting.clear();
+				}
+			}
+			waiting.forEach((host) -> HostList.add(template, host, template.dialect().defaultPort()));
+		}
 	}
 
 	/**
@@ -64,8 +86,8 @@ final class OracleUrlParser {
 			throw template.unsupported("the TNS alias [" + url.substring(start, end) + "] is resolved from "
 					+ "tnsnames.ora by the driver; write its (DESCRIPTION=...) or //host:port/service in the URL");
 		}
-		if (url.substring(start, end).contains(",")) {
-			HostList.parse(template, start, end);
+		if (url.substring(start, end).contains(",") || url.substring(start, end).contains(";")) {
+			hostLists(template, start, end);
 			return;
 		}
 		int sid = (firstColon < end) ? HostList.indexOfAny(url, firstColon + 1, ":") : end;

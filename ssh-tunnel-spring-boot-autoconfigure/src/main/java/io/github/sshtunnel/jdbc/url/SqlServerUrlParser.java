@@ -51,6 +51,11 @@ final class SqlServerUrlParser {
 			int[] value = value(url, equals + 1, pair[1]);
 			switch (key) {
 				case "servername", "server" -> {
+					int backslash = url.indexOf('\\', value[0]);
+					if (backslash >= 0 && backslash < value[1]) {
+						instance = url.substring(backslash + 1, value[1]);
+						value = new int[] { value[0], backslash };
+					}
 					hosts.add(value);
 					lastServerNameEnd = pair[1];
 				}

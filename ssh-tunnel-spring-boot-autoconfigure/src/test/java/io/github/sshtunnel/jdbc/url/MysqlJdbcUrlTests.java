@@ -91,6 +91,17 @@ class MysqlJdbcUrlTests {
 	}
 
 	@Test
+	void rejectsLocalSocketsAndPipes() {
+		assertThatExceptionOfType(UnsupportedJdbcUrlException.class)
+			.isThrownBy(() -> JdbcUrl.parse("jdbc:mariadb://address=(localSocket=/run/mysqld/mysqld.sock)/db"))
+			.withMessageContaining("localsocket")
+			.withMessageContaining("nothing to tunnel");
+		assertThatExceptionOfType(UnsupportedJdbcUrlException.class)
+			.isThrownBy(() -> JdbcUrl.parse("jdbc:mariadb://address=(pipe=mysql)/db"))
+			.withMessageContaining("pipe");
+	}
+
+	@Test
 	void rejectsDnsSrvUrls() {
 		assertThatExceptionOfType(UnsupportedJdbcUrlException.class)
 			.isThrownBy(() -> JdbcUrl.parse("jdbc:mysql+srv://_mysql._tcp.example.com/db"))

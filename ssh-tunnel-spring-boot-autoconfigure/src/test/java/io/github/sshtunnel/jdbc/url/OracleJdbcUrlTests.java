@@ -27,6 +27,9 @@ class OracleJdbcUrlTests {
 			jdbc:oracle:thin:@tcps://db.internal:2484/service?wallet_location=/w   | db.internal:2484
 			jdbc:oracle:thin:@tcp://db.internal:1521/service                       | db.internal:1521
 			jdbc:oracle:thin:@//h1:1521,h2:1522/service                            | h1:1521 h2:1522
+			jdbc:oracle:thin:@//h1,h2:1522/service                                 | h1:1522 h2:1522
+			jdbc:oracle:thin:@tcp://h1:1521,h2,h3:1523;h4/sales?load_balance=on    | h1:1521 h2:1523 h3:1523 h4:1521
+			jdbc:oracle:thin:@h1,h2:1525;[::1]/sales                               | h1:1525 h2:1525 ::1:1521
 			jdbc:oracle:thin:@[::1]:1521:ORCL                                      | ::1:1521
 			jdbc:oracle:thin:@//[::1]:1521/service                                 | ::1:1521
 			""")

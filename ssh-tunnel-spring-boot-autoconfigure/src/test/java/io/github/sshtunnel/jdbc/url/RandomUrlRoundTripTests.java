@@ -36,6 +36,9 @@ class RandomUrlRoundTripTests {
 				written.add(endpoint);
 				spelled.add(syntax.spell.apply(new Spelling(endpoint, withPort, random)));
 			}
+			if (syntax == Syntax.ORACLE_EZCONNECT) {
+				oracleTakesTheNextPort(written, spelled);
+			}
 			String url = syntax.prefix + String.join(syntax.separator, spelled) + syntax.suffix;
 			String context = "seed " + seed + ", round " + round + ": " + url;
 			DatabaseUrl parsed = parse(url, context);
@@ -50,6 +53,23 @@ class RandomUrlRoundTripTests {
 				.isEqualTo(replacements);
 			assertThat(rewritten).as(context).startsWith(syntax.prefix).endsWith(syntax.suffix);
 			assertThat(DatabaseUrl.parse(parsed.rewrite(written)).endpoints()).as(context).isEqualTo(written);
+		}
+	}
+
+	/**
+	 * Easy Connect Plus: a host without a port takes the next port written in its list.
+	 */
+	private static void oracleTakesTheNextPort(List<Endpoint> written, List<String> spelled) {
+		int port = JdbcDialect.ORACLE.defaultPort();
+		for (int i = written.size() - 1; i >= 0; i--) {
+			Endpoint endpoint = written.get(i);
+			boolean withPort = spelled.get(i).endsWith(":" + endpoint.port());
+			if (withPort) {
+				port = endpoint.port();
+			}
+			else {
+				written.set(i, new Endpoint(endpoint.host(), port));
+			}
 		}
 	}
 

@@ -29,6 +29,7 @@ class SqlServerJdbcUrlTests {
 			jdbc:sqlserver://;server=db.internal;port=1446                                     | db.internal:1446
 			jdbc:sqlserver://db.internal\\SQLEXPRESS:50123;databaseName=app                    | db.internal:50123
 			jdbc:sqlserver://db.internal;instanceName=SQLEXPRESS;portNumber=50124              | db.internal:50124
+			jdbc:sqlserver://;serverName=db.internal\\SQLEXPRESS;portNumber=50125          | db.internal:50125
 			jdbc:sqlserver://;serverName=::1;portNumber=1433                                   | ::1:1433
 			jdbc:sqlserver://;databaseName=app                                                 | localhost:1433
 			jdbc:sqlserver://;portNumber=1500;databaseName=app                                 | localhost:1500
@@ -72,7 +73,8 @@ class SqlServerJdbcUrlTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "jdbc:sqlserver://db.internal\\SQLEXPRESS;databaseName=app;password=secret",
-			"jdbc:sqlserver://;serverName=db.internal;instanceName=SQLEXPRESS;password=secret" })
+			"jdbc:sqlserver://;serverName=db.internal;instanceName=SQLEXPRESS;password=secret",
+			"jdbc:sqlserver://;serverName=db.internal\\SQLEXPRESS;password=secret" })
 	void rejectsAnInstanceNameWithoutAPort(String url) {
 		assertThatExceptionOfType(UnsupportedJdbcUrlException.class).isThrownBy(() -> JdbcUrl.parse(url))
 			.withMessageContaining("jdbc:sqlserver")
