@@ -35,6 +35,13 @@ final class ConfigReader {
 
 	private static final Set<String> SUPPORTED_CRITERIA = Set.of("all", "host", "originalhost", "user");
 
+	/**
+	 * The other criteria of OpenSSH's {@code Match} (up to 9.x); a block with one of them
+	 * is skipped, any other word fails as a bad value.
+	 */
+	private static final Set<String> SKIPPED_CRITERIA = Set.of("canonical", "final", "exec", "localuser",
+			"localnetwork", "tagged", "command", "version", "sessiontype");
+
 	private final SshConfig config;
 
 	private final String originalHost;
@@ -105,14 +112,11 @@ final class ConfigReader {
 		if (arguments.isEmpty()) {
 			throw SshConfig.invalid(line.origin(), "'Match' needs a criterion");
 		}
-		for (String argument : arguments) {
-			String criterion = argument.toLowerCase(Locale.ROOT);
-			criterion = criterion.startsWith("!") ? criterion.substring(1) : criterion;
-			if (isCriterionName(criterion) && !SUPPORTED_CRITERIA.contains(criterion)) {
-				logger.warn("{}: 'Match {}' is not supported by the SSH tunnel; this Match block is skipped",
-						line.origin(), criterion);
-				return false;
-			}
+		String skipped = skippedCriterion(arguments);
+		if (skipped != null) {
+			logger.warn("{}: 'Match {}' is not supported by the SSH tunnel; this Match block is skipped", line.origin(),
+					skipped);
+			return false;
 		}
 		boolean result = true;
 		Iterator<String> words = arguments.iterator();
@@ -143,11 +147,23 @@ final class ConfigReader {
 		return result;
 	}
 
-	private static boolean isCriterionName(String word) {
-		return Set
-			.of("canonical", "final", "exec", "localuser", "localnetwork", "tagged", "command", "version",
-					"sessiontype")
-			.contains(word) || SUPPORTED_CRITERIA.contains(word);
+	/**
+	 * Return the first criterion of the line that the tunnel does not evaluate, reading
+	 * criteria only (the pattern list after {@code host}, {@code originalhost} and
+	 * {@code user} is not a criterion).
+	 */
+	private static String skippedCriterion(List<String> arguments) {
+		for (int index = 0; index < arguments.size(); index++) {
+			String word = arguments.get(index).toLowerCase(Locale.ROOT);
+			String criterion = word.startsWith("!") ? word.substring(1) : word;
+			if (SKIPPED_CRITERIA.contains(criterion)) {
+				return criterion;
+			}
+			if (SUPPORTED_CRITERIA.contains(criterion) && !criterion.equals("all")) {
+				index++;
+			}
+		}
+		return null;
 	}
 
 	private boolean matches(String criterion, String patterns) {

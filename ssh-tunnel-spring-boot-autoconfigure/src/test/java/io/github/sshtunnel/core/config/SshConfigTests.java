@@ -239,6 +239,13 @@ class SshConfigTests {
 		assertThat(entry.hostName()).isEqualTo("always");
 	}
 
+	@Test
+	void patternListsAreNotReadAsCriteria() throws IOException {
+		SshConfigEntry entry = resolve("exec",
+				"Match originalhost exec user final,%s\n  Port 2001\n".formatted(LOCAL_USER));
+		assertThat(entry.port()).isEqualTo(2001);
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "exec \"true\"", "localuser root", "canonical", "final", "localnetwork 127.0.0.0/8",
 			"tagged x", "host db exec \"true\"", "!exec false" })
