@@ -112,8 +112,9 @@ final class SshTunnelSshConfig {
 
 	private static String identityFile(SshConfigEntry entry) {
 		for (String file : entry.identityFiles()) {
-			if (Files.isRegularFile(Path.of(file))) {
-				return file;
+			Path path = Path.of(file);
+			if (Files.isRegularFile(path)) {
+				return location(path);
 			}
 		}
 		if (!entry.identityFiles().isEmpty()) {
@@ -139,7 +140,15 @@ final class SshTunnelSshConfig {
 			logger.info("SSH host '" + entry.host() + "': only the first UserKnownHostsFile (" + first
 					+ ") is read; the others are ignored (" + entry.origin("userknownhostsfile") + ")");
 		}
-		return first;
+		return location(Path.of(first));
+	}
+
+	/**
+	 * A file as a location for the properties: {@code file:} and an absolute path, so
+	 * that no character of the name is read as a URL scheme.
+	 */
+	private static String location(Path file) {
+		return "file:" + file.toAbsolutePath();
 	}
 
 	private static String hostKeyChecking(SshConfigEntry entry) {
