@@ -85,8 +85,10 @@ final class SshTunnelSshConfig {
 		set(explicit, "connect-timeout", entry.connectTimeout(), effective::setConnectTimeout);
 		set(explicit, "keepalive.interval", entry.serverAliveInterval(), effective.getKeepalive()::setInterval);
 		set(explicit, "keepalive.count-max", entry.serverAliveCountMax(), effective.getKeepalive()::setCountMax);
-		// ProxyJump and CertificateFile: entry.proxyJump() feeds "proxy-jump", the first
-		// existing entry.certificateFiles() feeds "certificate", each unless explicit
+		// where proxy-jump and certificate exist:
+		// set(explicit, "proxy-jump", entry.proxyJump(), effective::setProxyJump);
+		// set(explicit, "certificate", firstExistingFile(entry.certificateFiles()),
+		// effective::setCertificate);
 		if (logger.isDebugEnabled()) {
 			logger.debug("SSH tunnel host '" + entry.host() + "' read from " + properties.getSshConfig() + ": "
 					+ entry.hostName() + ":" + effective.getPort() + " as " + effective.getUsername());
@@ -111,15 +113,25 @@ final class SshTunnelSshConfig {
 	}
 
 	private static String identityFile(SshConfigEntry entry) {
-		for (String file : entry.identityFiles()) {
+		String file = firstExistingFile(entry.identityFiles());
+		if (file == null && !entry.identityFiles().isEmpty()) {
+			logger.warn("None of the IdentityFile entries for SSH host '" + entry.host() + "' ("
+					+ entry.origin("identityfile") + ") exists: " + entry.identityFiles());
+		}
+		return file;
+	}
+
+	/**
+	 * Return the first of the files that exists, as a {@code file:} location.
+	 * @param files the files, as the configuration lists them
+	 * @return the location, or {@code null} if none exists
+	 */
+	static String firstExistingFile(java.util.List<String> files) {
+		for (String file : files) {
 			Path path = Path.of(file);
 			if (Files.isRegularFile(path)) {
 				return location(path);
 			}
-		}
-		if (!entry.identityFiles().isEmpty()) {
-			logger.warn("None of the IdentityFile entries for SSH host '" + entry.host() + "' ("
-					+ entry.origin("identityfile") + ") exists: " + entry.identityFiles());
 		}
 		return null;
 	}
