@@ -82,7 +82,9 @@ public final class SshTunnelFactory {
 	public SshTunnel create(SshTunnelProperties properties) {
 		Assert.notNull(properties, "'properties' must not be null");
 		String prefix = prefixOf(properties);
-		TunnelSettings settings = new SshTunnelSettingsFactory(this.resourceLoader, prefix).create(properties);
+		TunnelSettings settings = new SshTunnelSettingsFactory(this.resourceLoader, prefix,
+				SshTunnelExplicitProperties.of(this.context.getEnvironment(), prefix))
+			.create(properties);
 		List<SshClientCustomizer> clientCustomizers = this.customizers.orderedStream().toList();
 		SshTunnel tunnel = new SshTunnel(settings, clientCustomizers);
 		this.listeners.orderedStream().forEach(tunnel::addListener);

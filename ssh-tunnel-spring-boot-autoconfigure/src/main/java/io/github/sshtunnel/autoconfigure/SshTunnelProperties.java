@@ -28,6 +28,14 @@ public class SshTunnelProperties {
 	private String host;
 
 	/**
+	 * Location of an OpenSSH client configuration file read for the host as ssh reads it,
+	 * such as file:${user.home}/.ssh/config; host may then be a Host alias. Properties
+	 * set explicitly win over the file, the file wins over the defaults. No file is read
+	 * when unset.
+	 */
+	private String sshConfig;
+
+	/**
 	 * SSH server port.
 	 */
 	private int port = 22;
@@ -114,6 +122,14 @@ public class SshTunnelProperties {
 
 	public void setHost(String host) {
 		this.host = host;
+	}
+
+	public String getSshConfig() {
+		return this.sshConfig;
+	}
+
+	public void setSshConfig(String sshConfig) {
+		this.sshConfig = sshConfig;
 	}
 
 	public int getPort() {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
@@ -38,6 +39,8 @@ final class SshTunnelSettingsFactory {
 
 	private final String prefix;
 
+	private final Predicate<String> setInEnvironment;
+
 	/**
 	 * Create a factory for properties bound under {@code ssh.tunnel}.
 	 * @param resourceLoader resolves key and known_hosts locations
@@ -47,19 +50,33 @@ final class SshTunnelSettingsFactory {
 	}
 
 	/**
-	 * Create a factory for properties bound under the given prefix. Messages are written
-	 * with {@code ssh.tunnel.} names and renamed to the prefix on the way out.
+	 * Create a factory for properties bound under the given prefix, without an
+	 * environment: a property counts as set explicitly (over {@code ssh-config}) when its
+	 * value differs from the default.
 	 * @param resourceLoader resolves key and known_hosts locations
 	 * @param prefix the prefix the properties are bound under
 	 */
 	SshTunnelSettingsFactory(ResourceLoader resourceLoader, String prefix) {
+		this(resourceLoader, prefix, (name) -> false);
+	}
+
+	/**
+	 * Create a factory for properties bound under the given prefix. Messages are written
+	 * with {@code ssh.tunnel.} names and renamed to the prefix on the way out.
+	 * @param resourceLoader resolves key and known_hosts locations
+	 * @param prefix the prefix the properties are bound under
+	 * @param setInEnvironment whether a property (name relative to the prefix) is set in
+	 * the environment, so that it wins over {@code ssh-config}
+	 */
+	SshTunnelSettingsFactory(ResourceLoader resourceLoader, String prefix, Predicate<String> setInEnvironment) {
 		this.resourceLoader = resourceLoader;
 		this.prefix = prefix;
+		this.setInEnvironment = setInEnvironment;
 	}
 
 	TunnelSettings create(SshTunnelProperties properties) {
 		try {
-			return doCreate(properties);
+			return doCreate(new SshTunnelSshConfig(this::resolve, this.setInEnvironment).apply(properties));
 		}
 		catch (SshTunnelException ex) {
 			throw renamed(ex, this.prefix);

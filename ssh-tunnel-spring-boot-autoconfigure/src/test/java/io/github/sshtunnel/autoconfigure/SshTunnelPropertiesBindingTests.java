@@ -108,6 +108,13 @@ class SshTunnelPropertiesBindingTests {
 	}
 
 	@Test
+	void bindsSshConfigWhichIsOffByDefault() {
+		assertThat(bind(Map.of("ssh.tunnel.host", "h")).getSshConfig()).isNull();
+		assertThat(bind(Map.of("ssh.tunnel.host", "h", "ssh.tunnel.ssh-config", "file:/home/app/.ssh/config"))
+			.getSshConfig()).isEqualTo("file:/home/app/.ssh/config");
+	}
+
+	@Test
 	void forwardDefaultsToLoopbackAndAFreePort() {
 		SshTunnelProperties bound = bind(Map.of("ssh.tunnel.host", "h", "ssh.tunnel.forwards.db.remote-port", "5432"));
 		assertThat(settings(bound).getForwards())
