@@ -42,7 +42,7 @@ public final class Route {
 
 	/**
 	 * The jump host whose session ended before the server's, e.g. "jump host 1 of 2,
-	 * bastion:22".
+	 * bastion:22"; empty when the server's own session ended first.
 	 */
 	public static final AttributeKey<String> LOST_AT = new AttributeKey<>();
 
@@ -91,15 +91,22 @@ public final class Route {
 		try {
 			for (int i = 0; i < settings.getJumpHosts().size(); i++) {
 				JumpHost jumpHost = settings.getJumpHosts().get(i);
-				TunnelSettings hopSettings = jumpHost.settingsFor(settings, i);
-				HostKeyVerifier hopVerifier = new HostKeyVerifier(hopSettings, i > 0);
-				hopVerifier.checkKnownHostsFile();
+				String label = jumpHost.getHost() + ":" + jumpHost.getPort();
+				TunnelSettings hopSettings;
+				HostKeyVerifier hopVerifier;
+				try {
+					hopSettings = jumpHost.settingsFor(settings, i);
+					hopVerifier = new HostKeyVerifier(hopSettings, i > 0);
+					hopVerifier.checkKnownHostsFile();
+				}
+				catch (SshTunnelException ex) {
+					throw SshTunnelException.atJumpHost(ex, i + 1, settings.getJumpHosts().size(), label);
+				}
 				SshClient hopClient = SshClientFactory.create(hopSettings, threads, hopVerifier,
 						hopVerifier::preferredKeyTypes, hopListener, customizers);
 				clients.add(hopClient);
 				hopClient.start();
-				hops.add(new Hop(hopSettings, new ConnectionAttempt(hopClient, hopSettings, hopVerifier),
-						jumpHost.getHost() + ":" + jumpHost.getPort()));
+				hops.add(new Hop(hopSettings, new ConnectionAttempt(hopClient, hopSettings, hopVerifier), label));
 			}
 		}
 		catch (RuntimeException ex) {
@@ -197,18 +204,32 @@ public final class Route {
 		server.setAttribute(JUMP_SESSIONS, List.copyOf(sessions));
 		List<ClientSession> all = new ArrayList<>(sessions);
 		all.add(server);
-		for (int i = 0; i < all.size(); i++) {
-			String lost = (i < hops.size()) ? "jump host " + (i + 1) + " of " + hops.size() + ", " + hops.get(i).label()
-					: null;
-			all.get(i).addCloseFutureListener((future) -> {
-				if (lost != null && server.isOpen()) {
-					server.setAttribute(LOST_AT, lost);
-				}
+		for (ClientSession session : all) {
+			session.addCloseFutureListener((future) -> {
+				// before closing the others: the first hop that is already going is the
+				// one that was lost (the server's own session ends after its hop, as
+				// its connection runs through the hop)
+				blame(server, sessions, hops);
 				for (ClientSession other : all) {
 					other.close(true);
 				}
 			});
 		}
+	}
+
+	private static void blame(ClientSession server, List<ClientSession> sessions, List<Hop> hops) {
+		if (server.getAttribute(LOST_AT) != null) {
+			return;
+		}
+		for (int i = 0; i < sessions.size(); i++) {
+			if (!sessions.get(i).isOpen()) {
+				server.setAttribute(LOST_AT,
+						"jump host " + (i + 1) + " of " + hops.size() + ", " + hops.get(i).label());
+				return;
+			}
+		}
+		// every hop still open: the server's own session ended first
+		server.setAttribute(LOST_AT, "");
 	}
 
 	/**

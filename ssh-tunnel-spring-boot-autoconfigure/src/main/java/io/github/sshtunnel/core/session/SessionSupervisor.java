@@ -182,9 +182,7 @@ public final class SessionSupervisor {
 			return;
 		}
 		SshTunnelException failure = new SshTunnelException(Reason.SESSION_LOST,
-				"SSH session to " + this.settings.getServerDisplayName() + " was lost"
-						+ ((closed.getAttribute(Route.LOST_AT) != null)
-								? " (" + closed.getAttribute(Route.LOST_AT) + " closed first)" : "")
+				"SSH session to " + this.settings.getServerDisplayName() + " was lost" + lostAt(closed)
 						+ ((cause != null) ? ": " + Failures.describe(cause) : ""),
 				"The tunnel reconnects by itself"
 						+ (this.settings.isReconnectEnabled() ? "." : " only if ssh.tunnel.reconnect.enabled=true."),
@@ -194,6 +192,11 @@ public final class SessionSupervisor {
 				: "not reconnecting (ssh.tunnel.reconnect.enabled=false)");
 		this.events.disconnected(this.state.get(), failure);
 		scheduleReconnect();
+	}
+
+	private static String lostAt(ClientSession closed) {
+		String hop = closed.getAttribute(Route.LOST_AT);
+		return (hop != null && !hop.isEmpty()) ? " (" + hop + " closed first)" : "";
 	}
 
 	private void scheduleReconnect() {
