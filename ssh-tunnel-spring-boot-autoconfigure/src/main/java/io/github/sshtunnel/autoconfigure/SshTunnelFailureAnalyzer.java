@@ -19,8 +19,9 @@ class SshTunnelFailureAnalyzer extends AbstractFailureAnalyzer<SshTunnelExceptio
 	protected FailureAnalysis analyze(Throwable rootFailure, SshTunnelException cause) {
 		String tunnel = tunnelName(rootFailure, cause);
 		String subject = (tunnel != null) ? "The SSH tunnel '" + tunnel + "'" : "The SSH tunnel";
+		String where = (cause.getJumpHost() != null) ? " at " + cause.getJumpHost() : "";
 		return new FailureAnalysis(
-				subject + " could not be opened (" + cause.getReason() + "):\n\n    " + cause.getMessage(),
+				subject + " could not be opened" + where + " (" + cause.getReason() + "):\n\n    " + cause.getMessage(),
 				cause.getAction(), cause);
 	}
 

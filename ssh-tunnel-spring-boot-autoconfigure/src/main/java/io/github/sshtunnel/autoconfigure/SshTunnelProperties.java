@@ -1,7 +1,9 @@
 package io.github.sshtunnel.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -67,6 +69,19 @@ public class SshTunnelProperties {
 	 * variable, whose keys are offered after the private key (no agent when unset).
 	 */
 	private String identityAgent;
+
+	/**
+	 * Jump hosts in OpenSSH's ProxyJump syntax, '[user@]host[:port][,...]', the first
+	 * contacted first; IPv6 addresses in brackets ('[::1]:2222'). Each hop logs in with
+	 * the tunnel's credentials. Not together with ssh.tunnel.jump-hosts.
+	 */
+	private String proxyJump;
+
+	/**
+	 * Jump hosts with settings of their own, the first contacted first. Not together with
+	 * ssh.tunnel.proxy-jump.
+	 */
+	private final List<JumpHostProperties> jumpHosts = new ArrayList<>();
 
 	/**
 	 * Location of the known_hosts file that holds the server's host key (plain, hashed
@@ -218,6 +233,18 @@ public class SshTunnelProperties {
 
 	public void setFailFast(boolean failFast) {
 		this.failFast = failFast;
+	}
+
+	public String getProxyJump() {
+		return this.proxyJump;
+	}
+
+	public void setProxyJump(String proxyJump) {
+		this.proxyJump = proxyJump;
+	}
+
+	public List<JumpHostProperties> getJumpHosts() {
+		return this.jumpHosts;
 	}
 
 	public Map<String, Forward> getForwards() {

@@ -14,6 +14,7 @@ import org.springframework.util.StringUtils;
 
 import io.github.sshtunnel.core.ForwardSettings;
 import io.github.sshtunnel.core.HostKeyChecking;
+import io.github.sshtunnel.core.JumpHost;
 import io.github.sshtunnel.core.PrivateKeySource;
 import io.github.sshtunnel.core.SshTunnelException;
 import io.github.sshtunnel.core.SshTunnelException.Reason;
@@ -94,8 +95,7 @@ final class SshTunnelSettingsFactory {
 		if (DEFAULT_PREFIX.equals(prefix)) {
 			return ex;
 		}
-		return new SshTunnelException(ex.getReason(), rename(ex.getMessage(), prefix), rename(ex.getAction(), prefix),
-				ex);
+		return ex.withText(rename(ex.getMessage(), prefix), rename(ex.getAction(), prefix));
 	}
 
 	private static String rename(String text, String prefix) {
@@ -128,6 +128,9 @@ final class SshTunnelSettingsFactory {
 		if (!StringUtils.hasText(properties.getHostKey()) && checking != HostKeyChecking.NO) {
 			builder.knownHosts(knownHosts(properties.getKnownHosts(), checking));
 		}
+		for (JumpHost jumpHost : JumpHostsMapping.jumpHosts(properties, this::privateKey)) {
+			builder.jumpHost(jumpHost);
+		}
 		for (Map.Entry<String, SshTunnelProperties.Forward> entry : properties.getForwards().entrySet()) {
 			String name = entry.getKey();
 			SshTunnelProperties.Forward forward = entry.getValue();
@@ -142,12 +145,16 @@ final class SshTunnelSettingsFactory {
 	}
 
 	private PrivateKeySource privateKey(String value) {
+		return privateKey(value, PRIVATE_KEY_PROPERTY);
+	}
+
+	private PrivateKeySource privateKey(String value, String property) {
 		String keyText = PrivateKeyValue.keyText(value);
 		if (keyText != null) {
 			return PrivateKeySource.ofPem(keyText);
 		}
 		if (value.contains("\n") || value.contains("PRIVATE KEY")) {
-			throw invalid(PRIVATE_KEY_PROPERTY,
+			throw invalid(property,
 					"looks like key text but does not start with a '-----BEGIN' line (the value is not shown)");
 		}
 		boolean showable = PrivateKeyValue.isClearlyLocation(value);
@@ -155,13 +162,13 @@ final class SshTunnelSettingsFactory {
 		if (!showable && !resource.exists()) {
 			// perhaps key material in an unknown form: never echo it
 			throw new SshTunnelException(Reason.KEY_UNREADABLE,
-					"Private key set in " + PRIVATE_KEY_PROPERTY + " is neither key text (PEM or OpenSSH), nor the "
+					"Private key set in " + property + " is neither key text (PEM or OpenSSH), nor the "
 							+ "base64 of a key file, nor an existing file (the value is not shown, as it may be "
 							+ "key material)",
-					"Set " + PRIVATE_KEY_PROPERTY + " to a file: or classpath: location, an absolute or ~/ path, "
+					"Set " + property + " to a file: or classpath: location, an absolute or ~/ path, "
 							+ "the PEM text of the key, or the base64 of the key file.");
 		}
-		String description = showable ? value : "(file named in " + PRIVATE_KEY_PROPERTY + ")";
+		String description = showable ? value : "(file named in " + property + ")";
 		if (resource.isFile()) {
 			try {
 				Path path = resource.getFile().toPath();

@@ -36,6 +36,18 @@ final class SettingsValidation {
 		}
 	}
 
+	static void jumpHosts(List<JumpHost> jumpHosts) {
+		for (int i = 0; i < jumpHosts.size(); i++) {
+			JumpHost hop = jumpHosts.get(i);
+			String prefix = "ssh.tunnel.jump-hosts[" + i + "]";
+			require(hop != null && hop.getHost() != null && !hop.getHost().isBlank(), prefix + ".host",
+					"must not be empty");
+			requirePort(hop.getPort(), prefix + ".port", false);
+			require(hop.getUsername() == null || !hop.getUsername().isBlank(), prefix + ".username",
+					"must not be blank");
+		}
+	}
+
 	static void requirePort(int port, String property, boolean zeroAllowed) {
 		int min = zeroAllowed ? 0 : 1;
 		require(port >= min && port <= 65535, property, "must be between " + min + " and 65535 but was " + port

@@ -18,7 +18,7 @@ import io.github.sshtunnel.core.SshTunnelException.Reason;
 import io.github.sshtunnel.core.client.PacketLogging;
 import io.github.sshtunnel.core.client.SshClientFactory;
 import io.github.sshtunnel.core.client.TunnelThreads;
-import io.github.sshtunnel.core.connect.ConnectionAttempt;
+import io.github.sshtunnel.core.connect.Route;
 import io.github.sshtunnel.core.forward.ForwardContext;
 import io.github.sshtunnel.core.forward.LocalForward;
 import io.github.sshtunnel.core.hostkey.HostKeyVerifier;
@@ -74,6 +74,8 @@ public final class SshTunnel implements AutoCloseable {
 	private volatile SshClient client;
 
 	private volatile SessionSupervisor supervisor;
+
+	private volatile Route route;
 
 	/**
 	 * Create a tunnel. Nothing happens until {@link #open()}.
@@ -145,7 +147,7 @@ public final class SshTunnel implements AutoCloseable {
 		}
 		try {
 			PacketLogging.warnOnceIfEnabled();
-			HostKeyVerifier verifier = new HostKeyVerifier(this.settings);
+			HostKeyVerifier verifier = new HostKeyVerifier(this.settings, !this.settings.getJumpHosts().isEmpty());
 			verifier.checkKnownHostsFile();
 			if (this.settings.getPrivateKey() != null) {
 				PrivateKeys.load(this.settings.getPrivateKey(), this.settings.getPrivateKeyPassphrase());
@@ -166,9 +168,11 @@ public final class SshTunnel implements AutoCloseable {
 					this.sessionEvents, this.customizers);
 			this.client = sshClient;
 			sshClient.start();
-			this.supervisor = new SessionSupervisor(this.settings, this.lifecycle,
-					new ConnectionAttempt(sshClient, this.settings, verifier), this.sessionEvents, this.events,
-					started.scheduler(), started.keepaliveTimer(), this::state);
+			Route route = Route.create(this.settings, sshClient, verifier, started, new SessionEvents(),
+					this.customizers);
+			this.route = route;
+			this.supervisor = new SessionSupervisor(this.settings, this.lifecycle, route, this.sessionEvents,
+					this.events, started.scheduler(), started.keepaliveTimer(), this::state);
 			for (LocalForward forward : this.forwards) {
 				forward.start();
 			}
@@ -208,7 +212,11 @@ public final class SshTunnel implements AutoCloseable {
 				(current != null) ? current.reconnects() : 0, (current != null) ? current.lastError() : null,
 				List.copyOf(forwardStates), this.sessionEvents.keyExchanges(),
 				(current != null && now.session() != null) ? current.lastKeepaliveReply() : null,
-				(current != null) ? current.handshakesDropped() : 0);
+				(current != null) ? current.handshakesDropped() : 0,
+				this.settings.getJumpHosts()
+					.stream()
+					.map((jumpHost) -> jumpHost.getHost() + ":" + jumpHost.getPort())
+					.toList());
 	}
 
 	/**
@@ -249,6 +257,9 @@ public final class SshTunnel implements AutoCloseable {
 			SessionSupervisor current = this.supervisor;
 			if (current != null) {
 				current.close(before.session());
+			}
+			if (this.route != null) {
+				this.route.stop();
 			}
 			if (this.client != null) {
 				this.client.stop();

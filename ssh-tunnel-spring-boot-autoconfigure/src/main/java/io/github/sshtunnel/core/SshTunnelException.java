@@ -13,6 +13,8 @@ public class SshTunnelException extends RuntimeException {
 
 	private final String action;
 
+	private final String jumpHost;
+
 	/**
 	 * Create a new exception.
 	 * @param reason the reason
@@ -21,9 +23,51 @@ public class SshTunnelException extends RuntimeException {
 	 * @param cause the underlying cause, or {@code null}
 	 */
 	public SshTunnelException(Reason reason, String message, String action, Throwable cause) {
+		this(reason, message, action, cause, null);
+	}
+
+	private SshTunnelException(Reason reason, String message, String action, Throwable cause, String jumpHost) {
 		super(message, cause);
 		this.reason = reason;
 		this.action = action;
+		this.jumpHost = jumpHost;
+	}
+
+	/**
+	 * Return the failure of a jump host: the same reason, with a message that names the
+	 * hop ("jump host 1 of 2, bastion.example.com:22: ...") and an action that names its
+	 * properties.
+	 * @param failure the failure as the hop's own session reported it
+	 * @param hop the hop's position, from 1
+	 * @param hops how many jump hosts the chain has
+	 * @param displayName the hop's host and port
+	 * @return the failure of the jump host
+	 */
+	public static SshTunnelException atJumpHost(SshTunnelException failure, int hop, int hops, String displayName) {
+		String jumpHost = "jump host " + hop + " of " + hops + ", " + displayName;
+		return new SshTunnelException(failure.getReason(), jumpHost + ": " + failure.getMessage(), failure.getAction()
+				+ " For this jump host, set ssh.tunnel.jump-hosts[" + (hop - 1) + "].* (or fix ssh.tunnel.proxy-jump).",
+				failure, jumpHost);
+	}
+
+	/**
+	 * Return the jump host where the tunnel failed, e.g. "jump host 1 of 2,
+	 * bastion.example.com:22".
+	 * @return the jump host, or {@code null} when the failure is not at a jump host
+	 */
+	public String getJumpHost() {
+		return this.jumpHost;
+	}
+
+	/**
+	 * Return a copy with another message and action (e.g. property names renamed), same
+	 * reason and jump host.
+	 * @param message the message
+	 * @param action the action
+	 * @return the copy, caused by this exception
+	 */
+	public SshTunnelException withText(String message, String action) {
+		return new SshTunnelException(this.reason, message, action, this, this.jumpHost);
 	}
 
 	/**

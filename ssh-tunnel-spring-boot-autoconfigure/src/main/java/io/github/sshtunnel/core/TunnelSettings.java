@@ -50,6 +50,8 @@ public final class TunnelSettings {
 
 	private final boolean failFast;
 
+	private final List<JumpHost> jumpHosts;
+
 	private TunnelSettings(Builder builder) {
 		this.host = builder.host;
 		this.port = builder.port;
@@ -69,6 +71,7 @@ public final class TunnelSettings {
 		this.reconnectInitialDelay = builder.reconnectInitialDelay;
 		this.reconnectMaxDelay = builder.reconnectMaxDelay;
 		this.failFast = builder.failFast;
+		this.jumpHosts = List.copyOf(builder.jumpHosts);
 	}
 
 	/**
@@ -158,6 +161,15 @@ public final class TunnelSettings {
 	}
 
 	/**
+	 * Return the jump hosts on the way to the SSH server, in OpenSSH's order: the first
+	 * is contacted first.
+	 * @return the jump hosts, empty for a direct connection
+	 */
+	public List<JumpHost> getJumpHosts() {
+		return this.jumpHosts;
+	}
+
+	/**
 	 * Return the SSH server as OpenSSH names it in known_hosts and messages: {@code host}
 	 * on port 22, {@code [host]:port} otherwise.
 	 * @return the display name of the server
@@ -172,7 +184,8 @@ public final class TunnelSettings {
 				+ ((this.password != null) ? "******" : "none") + ", privateKey="
 				+ ((this.privateKey != null) ? this.privateKey.description() : "none")
 				+ ((this.identityAgent != null) ? ", identityAgent=" + this.identityAgent : "") + ", hostKeyChecking="
-				+ this.hostKeyChecking + ", forwards=" + this.forwards + "]";
+				+ this.hostKeyChecking + ((this.jumpHosts.isEmpty()) ? "" : ", jumpHosts=" + this.jumpHosts)
+				+ ", forwards=" + this.forwards + "]";
 	}
 
 	/**
@@ -216,6 +229,8 @@ public final class TunnelSettings {
 		private Duration reconnectMaxDelay = Duration.ofSeconds(30);
 
 		private boolean failFast = true;
+
+		private final List<JumpHost> jumpHosts = new ArrayList<>();
 
 		private Builder(String host) {
 			this.host = host;
@@ -295,6 +310,17 @@ public final class TunnelSettings {
 			return this;
 		}
 
+		/**
+		 * Reach the SSH server through a jump host, after those added before (OpenSSH's
+		 * {@code ProxyJump} order).
+		 * @param jumpHost the jump host
+		 * @return this builder
+		 */
+		public Builder jumpHost(JumpHost jumpHost) {
+			this.jumpHosts.add(jumpHost);
+			return this;
+		}
+
 		public Builder failFast(boolean failFast) {
 			this.failFast = failFast;
 			return this;
@@ -330,6 +356,7 @@ public final class TunnelSettings {
 			SettingsValidation.require(this.reconnectMaxDelay.compareTo(this.reconnectInitialDelay) >= 0,
 					"ssh.tunnel.reconnect.max-delay", "must not be shorter than ssh.tunnel.reconnect.initial-delay");
 			SettingsValidation.forwards(this.forwards);
+			SettingsValidation.jumpHosts(this.jumpHosts);
 			return new TunnelSettings(this);
 		}
 

@@ -21,11 +21,14 @@ import java.util.List;
  * @param lastKeepaliveReply when the server last answered a keepalive request of the
  * current session (at first: when the session was authenticated), or {@code null} without
  * a session or without keepalive
+ * @param handshakesDropped handshakes the server dropped and that were tried again
+ * @param jumpHosts the jump hosts on the way to the server, first hop first, each as
+ * {@code host:port}; empty for a direct connection
  * @author ssh-tunnel-spring-boot-starter contributors
  */
 public record TunnelState(String host, int port, String username, SessionStatus status, String hostKeyFingerprint,
 		Instant connectedSince, long reconnects, String lastError, List<ForwardState> forwards, long keyExchanges,
-		Instant lastKeepaliveReply, long handshakesDropped) {
+		Instant lastKeepaliveReply, long handshakesDropped, List<String> jumpHosts) {
 
 	/**
 	 * Whether the session is open and authenticated and every forward is bound.

@@ -39,6 +39,9 @@ public class SshTunnelHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("port", state.port())
 			.withDetail("username", state.username())
 			.withDetail("session", state.status().name());
+		if (!state.jumpHosts().isEmpty()) {
+			builder.withDetail("jumpHosts", state.jumpHosts());
+		}
 		if (state.hostKeyFingerprint() != null) {
 			builder.withDetail("hostKeyFingerprint", state.hostKeyFingerprint());
 		}

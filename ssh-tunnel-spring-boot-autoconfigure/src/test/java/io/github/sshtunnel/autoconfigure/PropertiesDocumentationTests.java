@@ -61,7 +61,7 @@ class PropertiesDocumentationTests {
 
 	private static int order(String name) {
 		String rest = name.substring("ssh.tunnel.".length());
-		if (rest.startsWith("forwards")) {
+		if (rest.startsWith("forwards") || rest.startsWith("jump-hosts")) {
 			return 1;
 		}
 		if (rest.startsWith("keepalive") || rest.startsWith("reconnect")) {
@@ -78,11 +78,12 @@ class PropertiesDocumentationTests {
 			.append("DOCS_UPDATE=true ./mvnw test -pl ssh-tunnel-spring-boot-autoconfigure ")
 			.append("-Dtest=PropertiesDocumentationTests -->\n\n");
 		out.append("All properties live under `ssh.tunnel`. `<name>` is the name of a forward, ")
-			.append("for example `db`. Durations take Spring Boot's formats (`10s`, `500ms`, `1m`).\n\n");
+			.append("for example `db`; `[N]` the index of a jump host, from 0. Durations take Spring Boot's formats (`10s`, `500ms`, `1m`).\n\n");
 		out.append("| Property | Type | Default | Description |\n");
 		out.append("|---|---|---|---|\n");
 		for (Map<String, Object> property : properties()) {
-			String name = ((String) property.get("name")).replace(".forwards.*.", ".forwards.<name>.");
+			String name = ((String) property.get("name")).replace(".forwards.*.", ".forwards.<name>.")
+				.replace(".jump-hosts[*].", ".jump-hosts[N].");
 			out.append("| `")
 				.append(name)
 				.append("` | ")
@@ -105,6 +106,9 @@ class PropertiesDocumentationTests {
 		String simple = type.replace("java.lang.", "").replace("java.time.", "");
 		if (simple.startsWith("java.util.Map")) {
 			return "Map";
+		}
+		if (simple.startsWith("java.util.List")) {
+			return "List";
 		}
 		return "`" + simple + "`";
 	}

@@ -94,6 +94,21 @@ class SshTunnelFailureAnalyzerTests {
 	}
 
 	@Test
+	void jumpHostKeyChanged(CapturedOutput output) throws Exception {
+		TestSshServer impostor = TestSshServer.withPassword("alice", "x").hostKeyType("ed25519");
+		Path knownHosts = Files.writeString(this.temp.resolve("known_hosts"),
+				"[127.0.0.1]:" + this.server.port() + " " + impostor.hostKeyLine() + "\n");
+		int target = freePort();
+		assertFailure(output, List.of("ssh.tunnel.port=" + target, "ssh.tunnel.host-key=",
+				"ssh.tunnel.known-hosts=file:" + knownHosts, "ssh.tunnel.jump-hosts[0].host=127.0.0.1",
+				"ssh.tunnel.jump-hosts[0].port=" + this.server.port(), "ssh.tunnel.jump-hosts[0].password=" + PASSWORD),
+				"could not be opened at jump host 1 of 1, 127.0.0.1:" + this.server.port() + " (HOST_KEY_CHANGED)",
+				"ssh.tunnel.jump-hosts[0]");
+		assertThat(output).contains("jump host 1 of 1, 127.0.0.1:" + this.server.port()
+				+ ": SSH host key of [127.0.0.1]:" + this.server.port() + " has CHANGED");
+	}
+
+	@Test
 	void keyFileMissing(CapturedOutput output) {
 		assertFailure(output,
 				List.of("ssh.tunnel.private-key=file:" + this.temp.resolve("id_missing"),

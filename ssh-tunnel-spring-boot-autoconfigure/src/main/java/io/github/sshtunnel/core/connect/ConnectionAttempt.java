@@ -1,6 +1,7 @@
 package io.github.sshtunnel.core.connect;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -58,6 +59,20 @@ public final class ConnectionAttempt {
 	 * @throws SshTunnelException why it failed
 	 */
 	public ClientSession connect(long deadline) {
+		return connect(deadline, null);
+	}
+
+	/**
+	 * Connect, verify and authenticate, through a local port that leads to the server (a
+	 * forward on the previous hop's session); the host key is still checked under the
+	 * server's own name and port.
+	 * @param deadline the {@link System#nanoTime()} by which it must be done
+	 * @param through the loopback address that leads to the server, or {@code null} to
+	 * connect to the server directly
+	 * @return the authenticated session
+	 * @throws SshTunnelException why it failed
+	 */
+	public ClientSession connect(long deadline, InetSocketAddress through) {
 		ClientSession session = null;
 		boolean authenticating = false;
 		AgentClient agent = null;
@@ -72,8 +87,9 @@ public final class ConnectionAttempt {
 				agentKeys = agent.identities();
 			}
 			this.verifier.reset();
-			ConnectFuture connecting = this.client.connect(this.settings.getUsername(), this.settings.getHost(),
-					this.settings.getPort());
+			ConnectFuture connecting = (through != null)
+					? this.client.connect(this.settings.getUsername(), through, null, null) : this.client
+						.connect(this.settings.getUsername(), this.settings.getHost(), this.settings.getPort());
 			this.pending = connecting;
 			if (this.cancelled) {
 				connecting.cancel();

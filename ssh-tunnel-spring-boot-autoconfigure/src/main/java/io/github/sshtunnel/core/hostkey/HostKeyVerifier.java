@@ -57,8 +57,22 @@ public final class HostKeyVerifier implements ServerKeyVerifier {
 
 	private final AtomicReference<SshTunnelException> rejection = new AtomicReference<>();
 
+	private final boolean throughTunnel;
+
 	public HostKeyVerifier(TunnelSettings settings) {
+		this(settings, false);
+	}
+
+	/**
+	 * Create the verifier of a server.
+	 * @param settings the server's settings
+	 * @param throughTunnel whether the server is reached through a jump host (then the
+	 * session's own address is a local port: the key is checked under the server's name
+	 * and port only)
+	 */
+	public HostKeyVerifier(TunnelSettings settings, boolean throughTunnel) {
 		this.settings = settings;
+		this.throughTunnel = throughTunnel;
 		String pin = settings.getHostKey();
 		if (pin != null && !pin.isBlank()) {
 			pin = pin.trim();
@@ -144,7 +158,7 @@ public final class HostKeyVerifier implements ServerKeyVerifier {
 		// MINA's own verifier and OpenSSH's CheckHostIP do
 		Set<HostName> names = new LinkedHashSet<>();
 		names.add(target);
-		if (remoteAddress instanceof InetSocketAddress inet && inet.getAddress() != null) {
+		if (!this.throughTunnel && remoteAddress instanceof InetSocketAddress inet && inet.getAddress() != null) {
 			names.add(HostName.of(inet.getAddress().getHostAddress(), inet.getPort()));
 		}
 		Result result = this.knownHosts.check(names, serverKey);
@@ -196,6 +210,9 @@ public final class HostKeyVerifier implements ServerKeyVerifier {
 	 * the name known_hosts uses for it.
 	 */
 	private HostName target(ClientSession session) {
+		if (this.throughTunnel) {
+			return HostName.of(this.settings.getHost(), this.settings.getPort());
+		}
 		SocketAddress connectAddress = session.getConnectAddress();
 		if (connectAddress instanceof InetSocketAddress inet) {
 			return HostName.of(inet.getHostString(), inet.getPort());

@@ -3,6 +3,8 @@ package io.github.sshtunnel.core.session;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +19,7 @@ import io.github.sshtunnel.core.SshTunnelException;
 import io.github.sshtunnel.core.SshTunnelException.Reason;
 import io.github.sshtunnel.core.TunnelSettings;
 import io.github.sshtunnel.core.TunnelState;
-import io.github.sshtunnel.core.connect.ConnectionAttempt;
+import io.github.sshtunnel.core.connect.Route;
 import io.github.sshtunnel.core.connect.Failures;
 import io.github.sshtunnel.core.hostkey.HostKeyVerifier;
 
@@ -41,7 +43,9 @@ public final class SessionSupervisor {
 
 	private final TunnelLifecycle lifecycle;
 
-	private final ConnectionAttempt attempt;
+	private final Route attempt;
+
+	private final List<KeepaliveWatchdog> hopWatchdogs = new ArrayList<>();
 
 	private final SessionEvents sessionEvents;
 
@@ -71,14 +75,14 @@ public final class SessionSupervisor {
 	 * Create the supervisor of a tunnel's session.
 	 * @param settings the settings
 	 * @param lifecycle the state machine
-	 * @param attempt one connection attempt
+	 * @param attempt one connection attempt, through the jump hosts if any
 	 * @param sessionEvents what MINA reports about sessions
 	 * @param events the tunnel's listeners
 	 * @param scheduler runs reconnects and loss reports
 	 * @param keepaliveTimer runs the keepalive watchdog, {@code null} with keepalive off
 	 * @param state the tunnel's state, for events
 	 */
-	public SessionSupervisor(TunnelSettings settings, TunnelLifecycle lifecycle, ConnectionAttempt attempt,
+	public SessionSupervisor(TunnelSettings settings, TunnelLifecycle lifecycle, Route attempt,
 			SessionEvents sessionEvents, TunnelEvents events, ScheduledExecutorService scheduler,
 			ScheduledExecutorService keepaliveTimer, Supplier<TunnelState> state) {
 		this.settings = settings;
@@ -93,6 +97,12 @@ public final class SessionSupervisor {
 		this.watchdog = (keepaliveTimer != null) ? new KeepaliveWatchdog(settings.getKeepaliveInterval(),
 				settings.getKeepaliveCountMax(), keepaliveTimer, new Liveness(settings, lifecycle, sessionEvents))
 				: null;
+		if (keepaliveTimer != null) {
+			for (int i = 0; i < settings.getJumpHosts().size(); i++) {
+				this.hopWatchdogs.add(new KeepaliveWatchdog(settings.getKeepaliveInterval(),
+						settings.getKeepaliveCountMax(), keepaliveTimer, new HopLiveness(i + 1, settings)));
+			}
+		}
 	}
 
 	/**
@@ -147,6 +157,10 @@ public final class SessionSupervisor {
 		if (this.watchdog != null) {
 			this.watchdog.watch(session);
 		}
+		List<ClientSession> hops = Route.jumpSessions(session);
+		for (int i = 0; i < hops.size() && i < this.hopWatchdogs.size(); i++) {
+			this.hopWatchdogs.get(i).watch(hops.get(i));
+		}
 		if (reconnect) {
 			this.reconnects.incrementAndGet();
 		}
@@ -162,12 +176,13 @@ public final class SessionSupervisor {
 		if (this.watchdog != null) {
 			this.watchdog.unwatch(closed);
 		}
+		unwatchHops(closed);
 		Throwable cause = this.sessionEvents.takeFailure(closed);
 		if (!this.lifecycle.lost(closed)) {
 			return;
 		}
 		SshTunnelException failure = new SshTunnelException(Reason.SESSION_LOST,
-				"SSH session to " + this.settings.getServerDisplayName() + " was lost"
+				"SSH session to " + this.settings.getServerDisplayName() + " was lost" + lostAt(closed)
 						+ ((cause != null) ? ": " + Failures.describe(cause) : ""),
 				"The tunnel reconnects by itself"
 						+ (this.settings.isReconnectEnabled() ? "." : " only if ssh.tunnel.reconnect.enabled=true."),
@@ -177,6 +192,11 @@ public final class SessionSupervisor {
 				: "not reconnecting (ssh.tunnel.reconnect.enabled=false)");
 		this.events.disconnected(this.state.get(), failure);
 		scheduleReconnect();
+	}
+
+	private static String lostAt(ClientSession closed) {
+		String hop = closed.getAttribute(Route.LOST_AT);
+		return (hop != null && !hop.isEmpty()) ? " (" + hop + " closed first)" : "";
 	}
 
 	private void scheduleReconnect() {
@@ -233,13 +253,27 @@ public final class SessionSupervisor {
 		if (this.watchdog != null) {
 			this.watchdog.unwatch(session);
 		}
+		unwatchHops(session);
 		try {
 			if (!session.close(false).await(GRACEFUL_CLOSE_WAIT)) {
 				session.close(true).await(CLOSE_WAIT);
 			}
+			// the hops close with the server's session; wait, so that no close is left
+			// for the threads that stop next
+			List<ClientSession> hops = Route.jumpSessions(session);
+			for (int i = hops.size() - 1; i >= 0; i--) {
+				hops.get(i).close(true).await(CLOSE_WAIT);
+			}
 		}
 		catch (IOException ex) {
 			logger.debug("Interrupted while closing the SSH session", ex);
+		}
+	}
+
+	private void unwatchHops(ClientSession server) {
+		List<ClientSession> hops = Route.jumpSessions(server);
+		for (int i = 0; i < hops.size() && i < this.hopWatchdogs.size(); i++) {
+			this.hopWatchdogs.get(i).unwatch(hops.get(i));
 		}
 	}
 
