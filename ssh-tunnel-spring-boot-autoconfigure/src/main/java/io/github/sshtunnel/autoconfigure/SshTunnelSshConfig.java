@@ -85,8 +85,10 @@ final class SshTunnelSshConfig {
 		set(explicit, "connect-timeout", entry.connectTimeout(), effective::setConnectTimeout);
 		set(explicit, "keepalive.interval", entry.serverAliveInterval(), effective.getKeepalive()::setInterval);
 		set(explicit, "keepalive.count-max", entry.serverAliveCountMax(), effective.getKeepalive()::setCountMax);
-		// where proxy-jump and certificate exist:
-		// set(explicit, "proxy-jump", entry.proxyJump(), effective::setProxyJump);
+		if (properties.getJumpHosts().isEmpty()) {
+			set(explicit, "proxy-jump", entry.proxyJump(), effective::setProxyJump);
+		}
+		// where certificate exists:
 		// set(explicit, "certificate", firstExistingFile(entry.certificateFiles()),
 		// effective::setCertificate);
 		if (logger.isDebugEnabled()) {
