@@ -61,6 +61,15 @@ public class SshTunnelProperties {
 	private String identityAgent;
 
 	/**
+	 * OpenSSH user certificate (*-cert.pub) used with the private key, or with the
+	 * matching key of the agent when no private key is set: a resource location (file:,
+	 * classpath:, or a plain file path) or the certificate line itself. Checked before
+	 * connecting (user certificate, same key, valid now, principals include the user
+	 * name). When unset, '<private key file>-cert.pub' is used if present.
+	 */
+	private String certificate;
+
+	/**
 	 * Location of the known_hosts file that holds the server's host key (plain, hashed
 	 * and [host]:port entries). Defaults to file:${user.home}/.ssh/known_hosts.
 	 */
@@ -170,6 +179,14 @@ public class SshTunnelProperties {
 
 	public void setIdentityAgent(String identityAgent) {
 		this.identityAgent = identityAgent;
+	}
+
+	public String getCertificate() {
+		return this.certificate;
+	}
+
+	public void setCertificate(String certificate) {
+		this.certificate = certificate;
 	}
 
 	public String getHostKey() {

@@ -120,6 +120,13 @@ public class SshTunnelException extends RuntimeException {
 		AGENT_UNAVAILABLE,
 
 		/**
+		 * The OpenSSH user certificate cannot be used: unreadable, not a user
+		 * certificate, not for the private key, expired, not yet valid, or not valid for
+		 * the user name. Checked before connecting.
+		 */
+		CERTIFICATE_INVALID,
+
+		/**
 		 * A local port of a forward is already in use.
 		 */
 		LOCAL_PORT_IN_USE,

@@ -12,10 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.github.sshtunnel.core.SshTunnelException.Reason;
 import io.github.sshtunnel.testsupport.KeyFixtures;
+import io.github.sshtunnel.testsupport.TestCertificates;
 import io.github.sshtunnel.testsupport.TestSshServer;
 import io.github.sshtunnel.testsupport.TestTcpServer;
 
@@ -97,6 +100,12 @@ class SshTunnelReasonTests {
 			case KEY_INVALID -> openFails(builder(closedPort())
 				.privateKey(PrivateKeySource.ofPath(KeyFixtures.DIRECTORY.resolve("not_a_key"))));
 			case AGENT_UNAVAILABLE -> openFails(builder(closedPort()).identityAgent(silentAgent().toString()));
+			case CERTIFICATE_INVALID -> openFails(builder(closedPort())
+				.privateKey(PrivateKeySource.ofPath(KeyFixtures.DIRECTORY.resolve("ed25519_openssh")))
+				.certificate(CertificateSource
+					.ofText(TestCertificates.line(TestCertificates.sign(OpenSshCertificate.Type.USER,
+							TestCertificates.fixturePublicKey("ed25519_openssh"), List.of("alice"),
+							Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-01-02T00:00:00Z"))))));
 			case LOCAL_PORT_IN_USE -> {
 				ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
 				this.peers.add(busy);

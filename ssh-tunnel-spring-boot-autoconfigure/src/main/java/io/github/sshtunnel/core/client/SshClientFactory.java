@@ -94,17 +94,16 @@ public final class SshClientFactory {
 		// a single password prompt is answered by MINA; every other question fails at
 		// once
 		client.setUserInteraction(new UnattendedInteraction());
-		if (settings.getIdentityAgent() != null) {
-			// the private key before the agent's keys, and agent-held certificates
-			List<UserAuthFactory> userAuthFactories = new ArrayList<>();
-			List<UserAuthFactory> defaults = client.getUserAuthFactories();
-			for (UserAuthFactory factory : (defaults != null && !defaults.isEmpty()) ? defaults
-					: SshClient.DEFAULT_USER_AUTH_FACTORIES) {
-				userAuthFactories.add(UserAuthPublicKeyFactory.NAME.equals(factory.getName())
-						? new AgentAuthentication(SIGNATURES) : factory);
-			}
-			client.setUserAuthFactories(userAuthFactories);
+		// the private key before the agent's keys, and user certificates (from a file or
+		// the agent): MINA's default offers no certificate signature algorithm
+		List<UserAuthFactory> userAuthFactories = new ArrayList<>();
+		List<UserAuthFactory> defaults = client.getUserAuthFactories();
+		for (UserAuthFactory factory : (defaults != null && !defaults.isEmpty()) ? defaults
+				: SshClient.DEFAULT_USER_AUTH_FACTORIES) {
+			userAuthFactories.add(UserAuthPublicKeyFactory.NAME.equals(factory.getName())
+					? new AgentAuthentication(SIGNATURES) : factory);
 		}
+		client.setUserAuthFactories(userAuthFactories);
 		List<NamedFactory<Cipher>> ciphers = new ArrayList<>();
 		for (BuiltinCiphers cipher : CIPHERS) {
 			if (cipher.isSupported()) {
