@@ -100,6 +100,14 @@ public class SshTunnelException extends RuntimeException {
 		HOST_KEY_WEAK,
 
 		/**
+		 * The server presented a host certificate signed by a CA that known_hosts trusts
+		 * for it ({@code @cert-authority}), but the certificate is not valid for it
+		 * (expired, not yet valid, another host name, not a host certificate, bad
+		 * signature), and its plain host key is not known either.
+		 */
+		HOST_CERTIFICATE_INVALID,
+
+		/**
 		 * The known_hosts file cannot be read or written.
 		 */
 		KNOWN_HOSTS_UNREADABLE,

@@ -11,13 +11,18 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import org.apache.sshd.certificate.OpenSshCertificateBuilder;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,6 +95,21 @@ class SshTunnelReasonTests {
 				Files.writeString(knownHosts, "@revoked * " + server.hostKeyLine() + "\n");
 				yield openFails(builder(server.port()).hostKey(null).knownHosts(knownHosts));
 			}
+			case HOST_CERTIFICATE_INVALID -> {
+				// a host certificate of a trusted CA, for another host name
+				TestSshServer server = TestSshServer.withPassword("alice", "secret").hostKeyType(TestSshServer.ECDSA);
+				KeyPair ca = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+				OpenSshCertificate certificate = OpenSshCertificateBuilder.hostCertificate()
+					.publicKey(server.hostKey())
+					.id("test-host")
+					.principals(List.of("db.example.com"))
+					.sign(ca);
+				server.customize((sshd) -> sshd.setHostKeyCertificateProvider((session) -> List.of(certificate)));
+				this.peers.add(server.start());
+				Path knownHosts = this.temp.resolve("cert-authority");
+				Files.writeString(knownHosts, "@cert-authority * " + PublicKeyEntry.toString(ca.getPublic()) + "\n");
+				yield openFails(builder(server.port()).hostKey(null).knownHosts(knownHosts));
+			}
 			case HOST_KEY_WEAK -> {
 				TestSshServer server = server(TestSshServer.RSA_1024);
 				yield openFails(builder(server.port()).hostKey(server.hostKeyFingerprint()));
@@ -124,7 +144,7 @@ class SshTunnelReasonTests {
 		if (failure == null) {
 			fail("No failure for " + reason);
 		}
-		assertThat(failure.getReason()).isEqualTo(reason);
+		assertThat(failure.getReason()).as(failure.getMessage()).isEqualTo(reason);
 		assertThat(failure.getMessage()).isNotBlank().doesNotContain("secret").doesNotContain("wrong");
 		assertThat(failure.getAction()).isNotBlank();
 	}
