@@ -15,6 +15,7 @@ import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
 import org.apache.sshd.agent.common.AbstractAgentProxy;
@@ -72,7 +73,7 @@ public final class AgentClient extends AbstractAgentProxy {
 	/**
 	 * Certificates of agent keys that the agent itself does not hold.
 	 */
-	private final List<OpenSshCertificate> certified = new java.util.concurrent.CopyOnWriteArrayList<>();
+	private final List<OpenSshCertificate> certified = new CopyOnWriteArrayList<>();
 
 	private AgentClient(Path socket, Duration timeout, SocketChannel channel, Selector selector) {
 		super(null);
