@@ -3,9 +3,11 @@ package io.github.sshtunnel.autoconfigure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import org.springframework.util.StringUtils;
 
+import io.github.sshtunnel.core.CertificateSource;
 import io.github.sshtunnel.core.JumpHost;
 import io.github.sshtunnel.core.PrivateKeySource;
 import io.github.sshtunnel.core.SshTunnelException;
@@ -30,10 +32,12 @@ final class JumpHostsMapping {
 	 * Return the jump hosts of the properties, first hop first.
 	 * @param properties the tunnel's properties
 	 * @param privateKeys resolves a private-key value, given the property that holds it
+	 * @param certificates resolves a certificate value (a location or the text)
 	 * @return the jump hosts, empty for a direct connection
 	 */
 	static List<JumpHost> jumpHosts(SshTunnelProperties properties,
-			BiFunction<String, String, PrivateKeySource> privateKeys) {
+			BiFunction<String, String, PrivateKeySource> privateKeys,
+			Function<String, CertificateSource> certificates) {
 		boolean proxyJump = StringUtils.hasText(properties.getProxyJump());
 		if (proxyJump && !properties.getJumpHosts().isEmpty()) {
 			throw invalid(PROXY_JUMP + " and " + JUMP_HOSTS,
@@ -55,9 +59,11 @@ final class JumpHostsMapping {
 				.username(text(hop.getUsername()))
 				.password(StringUtils.hasLength(hop.getPassword()) ? hop.getPassword() : null)
 				.privateKeyPassphrase(hop.getPrivateKeyPassphrase())
-				.certificate(text(hop.getCertificate()))
 				.identityAgent(text(hop.getIdentityAgent()))
 				.hostKey(text(hop.getHostKey()));
+			if (StringUtils.hasText(hop.getCertificate())) {
+				builder.certificate(certificates.apply(hop.getCertificate().trim()));
+			}
 			if (StringUtils.hasText(hop.getPrivateKey())) {
 				builder.privateKey(privateKeys.apply(hop.getPrivateKey().trim(), prefix + ".private-key"));
 			}

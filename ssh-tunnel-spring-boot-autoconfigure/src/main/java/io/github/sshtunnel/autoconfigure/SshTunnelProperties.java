@@ -71,6 +71,15 @@ public class SshTunnelProperties {
 	private String identityAgent;
 
 	/**
+	 * OpenSSH user certificate (*-cert.pub) used with the private key, or with the
+	 * matching key of the agent when no private key is set: a resource location (file:,
+	 * classpath:, or a plain file path) or the certificate line itself. Checked before
+	 * connecting (user certificate, same key, valid now, principals include the user
+	 * name). When unset, '<private key file>-cert.pub' is used if present.
+	 */
+	private String certificate;
+
+	/**
 	 * Jump hosts in OpenSSH's ProxyJump syntax, '[user@]host[:port][,...]', the first
 	 * contacted first; IPv6 addresses in brackets ('[::1]:2222'). Each hop logs in with
 	 * the tunnel's credentials. Not together with ssh.tunnel.jump-hosts.
@@ -201,6 +210,14 @@ public class SshTunnelProperties {
 
 	public void setIdentityAgent(String identityAgent) {
 		this.identityAgent = identityAgent;
+	}
+
+	public String getCertificate() {
+		return this.certificate;
+	}
+
+	public void setCertificate(String certificate) {
+		this.certificate = certificate;
 	}
 
 	public String getHostKey() {

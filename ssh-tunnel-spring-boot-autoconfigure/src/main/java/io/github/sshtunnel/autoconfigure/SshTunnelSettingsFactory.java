@@ -12,6 +12,7 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.StringUtils;
 
+import io.github.sshtunnel.core.CertificateSource;
 import io.github.sshtunnel.core.ForwardSettings;
 import io.github.sshtunnel.core.HostKeyChecking;
 import io.github.sshtunnel.core.JumpHost;
@@ -125,10 +126,13 @@ final class SshTunnelSettingsFactory {
 		if (StringUtils.hasText(properties.getPrivateKey())) {
 			builder.privateKey(privateKey(properties.getPrivateKey().trim()));
 		}
+		if (StringUtils.hasText(properties.getCertificate())) {
+			builder.certificate(certificate(properties.getCertificate().trim()));
+		}
 		if (!StringUtils.hasText(properties.getHostKey()) && checking != HostKeyChecking.NO) {
 			builder.knownHosts(knownHosts(properties.getKnownHosts(), checking));
 		}
-		for (JumpHost jumpHost : JumpHostsMapping.jumpHosts(properties, this::privateKey)) {
+		for (JumpHost jumpHost : JumpHostsMapping.jumpHosts(properties, this::privateKey, this::certificate)) {
 			builder.jumpHost(jumpHost);
 		}
 		for (Map.Entry<String, SshTunnelProperties.Forward> entry : properties.getForwards().entrySet()) {
@@ -180,6 +184,22 @@ final class SshTunnelSettingsFactory {
 			}
 		}
 		return PrivateKeySource.of(description, resource::getInputStream);
+	}
+
+	private CertificateSource certificate(String value) {
+		if (value.contains("-cert-v01@openssh.com ") || value.contains("\n")) {
+			return CertificateSource.ofText(value);
+		}
+		Resource resource = resolve(value);
+		if (resource.isFile()) {
+			try {
+				return CertificateSource.ofPath(resource.getFile().toPath());
+			}
+			catch (IOException ex) {
+				// fall back to the stream
+			}
+		}
+		return CertificateSource.of(value, resource::getInputStream);
 	}
 
 	private Path knownHosts(String location, HostKeyChecking checking) {

@@ -88,9 +88,7 @@ final class SshTunnelSshConfig {
 		if (properties.getJumpHosts().isEmpty()) {
 			set(explicit, "proxy-jump", entry.proxyJump(), effective::setProxyJump);
 		}
-		// where certificate exists:
-		// set(explicit, "certificate", firstExistingFile(entry.certificateFiles()),
-		// effective::setCertificate);
+		set(explicit, "certificate", firstExistingFile(entry.certificateFiles()), effective::setCertificate);
 		if (logger.isDebugEnabled()) {
 			logger.debug("SSH tunnel host '" + entry.host() + "' read from " + properties.getSshConfig() + ": "
 					+ entry.hostName() + ":" + effective.getPort() + " as " + effective.getUsername());

@@ -26,7 +26,7 @@ public final class JumpHost {
 
 	private final String privateKeyPassphrase;
 
-	private final String certificate;
+	private final CertificateSource certificate;
 
 	private final String identityAgent;
 
@@ -102,10 +102,11 @@ public final class JumpHost {
 	}
 
 	/**
-	 * Return the OpenSSH user certificate for the jump host, as a location or as text.
-	 * @return the certificate, or {@code null} for the tunnel's
+	 * Return the OpenSSH user certificate for the jump host.
+	 * @return the certificate, or {@code null} for the tunnel's (when the jump host uses
+	 * the tunnel's private key) or none
 	 */
-	public String getCertificate() {
+	public CertificateSource getCertificate() {
 		return this.certificate;
 	}
 
@@ -151,6 +152,7 @@ public final class JumpHost {
 			.privateKeyPassphrase(
 					(this.privateKey != null) ? this.privateKeyPassphrase : tunnel.getPrivateKeyPassphrase())
 			.identityAgent((this.identityAgent != null) ? this.identityAgent : tunnel.getIdentityAgent())
+			.certificate(certificate(tunnel))
 			.hostKey(this.hostKey)
 			.hostKeyChecking(tunnel.getHostKeyChecking())
 			.connectTimeout(tunnel.getConnectTimeout())
@@ -161,6 +163,14 @@ public final class JumpHost {
 			builder.knownHosts(tunnel.getKnownHosts());
 		}
 		return builder.build();
+	}
+
+	private CertificateSource certificate(TunnelSettings tunnel) {
+		if (this.certificate != null) {
+			return this.certificate;
+		}
+		// the tunnel's certificate belongs to the tunnel's key: only with that key
+		return (this.privateKey == null) ? tunnel.getCertificate() : null;
 	}
 
 	@Override
@@ -206,7 +216,7 @@ public final class JumpHost {
 
 		private String privateKeyPassphrase;
 
-		private String certificate;
+		private CertificateSource certificate;
 
 		private String identityAgent;
 
@@ -268,11 +278,11 @@ public final class JumpHost {
 
 		/**
 		 * Set the OpenSSH user certificate for the jump host.
-		 * @param certificate a location or the certificate's text, {@code null} for the
-		 * tunnel's
+		 * @param certificate the certificate, {@code null} for the tunnel's (when the
+		 * jump host uses the tunnel's private key) or none
 		 * @return this builder
 		 */
-		public Builder certificate(String certificate) {
+		public Builder certificate(CertificateSource certificate) {
 			this.certificate = certificate;
 			return this;
 		}

@@ -30,6 +30,15 @@ public interface PrivateKeySource {
 	InputStream open() throws IOException;
 
 	/**
+	 * Return the file of the key, if it is one: OpenSSH then also uses a certificate
+	 * {@code <file>-cert.pub} next to it.
+	 * @return the file, or {@code null} if the key is not a plain file
+	 */
+	default Path path() {
+		return null;
+	}
+
+	/**
 	 * A key given as PEM text.
 	 * @param pem the PEM text
 	 * @return the source
@@ -45,7 +54,30 @@ public interface PrivateKeySource {
 	 * @return the source
 	 */
 	static PrivateKeySource ofPath(Path path) {
-		return of(path.toString(), () -> Files.newInputStream(path));
+		PrivateKeySource source = of(path.toString(), () -> Files.newInputStream(path));
+		return new PrivateKeySource() {
+
+			@Override
+			public String description() {
+				return source.description();
+			}
+
+			@Override
+			public InputStream open() throws IOException {
+				return source.open();
+			}
+
+			@Override
+			public Path path() {
+				return path;
+			}
+
+			@Override
+			public String toString() {
+				return source.description();
+			}
+
+		};
 	}
 
 	/**

@@ -144,6 +144,14 @@ public class SshTunnelException extends RuntimeException {
 		HOST_KEY_WEAK,
 
 		/**
+		 * The server presented a host certificate signed by a CA that known_hosts trusts
+		 * for it ({@code @cert-authority}), but the certificate is not valid for it
+		 * (expired, not yet valid, another host name, not a host certificate, bad
+		 * signature), and its plain host key is not known either.
+		 */
+		HOST_CERTIFICATE_INVALID,
+
+		/**
 		 * The known_hosts file cannot be read or written.
 		 */
 		KNOWN_HOSTS_UNREADABLE,
@@ -162,6 +170,13 @@ public class SshTunnelException extends RuntimeException {
 		 * The configured ssh-agent cannot be reached or does not answer in time.
 		 */
 		AGENT_UNAVAILABLE,
+
+		/**
+		 * The OpenSSH user certificate cannot be used: unreadable, not a user
+		 * certificate, not for the private key, expired, not yet valid, or not valid for
+		 * the user name. Checked before connecting.
+		 */
+		CERTIFICATE_INVALID,
 
 		/**
 		 * A local port of a forward is already in use.

@@ -28,6 +28,8 @@ public final class TunnelSettings {
 
 	private final String identityAgent;
 
+	private final CertificateSource certificate;
+
 	private final Path knownHosts;
 
 	private final String hostKey;
@@ -60,6 +62,7 @@ public final class TunnelSettings {
 		this.privateKey = builder.privateKey;
 		this.privateKeyPassphrase = builder.privateKeyPassphrase;
 		this.identityAgent = builder.identityAgent;
+		this.certificate = builder.certificate;
 		this.knownHosts = builder.knownHosts;
 		this.hostKey = builder.hostKey;
 		this.hostKeyChecking = builder.hostKeyChecking;
@@ -114,6 +117,16 @@ public final class TunnelSettings {
 	 */
 	public String getIdentityAgent() {
 		return this.identityAgent;
+	}
+
+	/**
+	 * Return the OpenSSH user certificate used with the private key, or with the matching
+	 * key of the agent when no private key is set. Without one, a
+	 * {@code <private key file>-cert.pub} next to a key file is used when present.
+	 * @return the certificate, or {@code null} when none is configured
+	 */
+	public CertificateSource getCertificate() {
+		return this.certificate;
 	}
 
 	public Path getKnownHosts() {
@@ -183,9 +196,11 @@ public final class TunnelSettings {
 		return "TunnelSettings[" + this.username + "@" + this.host + ":" + this.port + ", password="
 				+ ((this.password != null) ? "******" : "none") + ", privateKey="
 				+ ((this.privateKey != null) ? this.privateKey.description() : "none")
-				+ ((this.identityAgent != null) ? ", identityAgent=" + this.identityAgent : "") + ", hostKeyChecking="
-				+ this.hostKeyChecking + ((this.jumpHosts.isEmpty()) ? "" : ", jumpHosts=" + this.jumpHosts)
-				+ ", forwards=" + this.forwards + "]";
+				+ ((this.identityAgent != null) ? ", identityAgent=" + this.identityAgent : "")
+				+ ((this.certificate != null) ? ", certificate=" + this.certificate.description() : "")
+				+ ", hostKeyChecking=" + this.hostKeyChecking
+				+ ((this.jumpHosts.isEmpty()) ? "" : ", jumpHosts=" + this.jumpHosts) + ", forwards=" + this.forwards
+				+ "]";
 	}
 
 	/**
@@ -207,6 +222,8 @@ public final class TunnelSettings {
 		private String privateKeyPassphrase;
 
 		private String identityAgent;
+
+		private CertificateSource certificate;
 
 		private Path knownHosts = Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
 
@@ -269,6 +286,18 @@ public final class TunnelSettings {
 		 */
 		public Builder identityAgent(String identityAgent) {
 			this.identityAgent = identityAgent;
+			return this;
+		}
+
+		/**
+		 * Log in with an OpenSSH user certificate, signed for the private key (or for a
+		 * key of the agent).
+		 * @param certificate the certificate; {@code null} for none (then a
+		 * {@code <private key file>-cert.pub} is used when present)
+		 * @return this builder
+		 */
+		public Builder certificate(CertificateSource certificate) {
+			this.certificate = certificate;
 			return this;
 		}
 
@@ -341,6 +370,10 @@ public final class TunnelSettings {
 					"must not be empty");
 			SettingsValidation.require(this.identityAgent == null || !this.identityAgent.isBlank(),
 					"ssh.tunnel.identity-agent", "must be the path of an ssh-agent socket or SSH_AUTH_SOCK");
+			SettingsValidation.require(
+					this.certificate == null || this.privateKey != null || this.identityAgent != null,
+					"ssh.tunnel.certificate",
+					"needs ssh.tunnel.private-key or ssh.tunnel.identity-agent (the " + "certificate's private key)");
 			SettingsValidation.require(this.hostKeyChecking != null, "ssh.tunnel.strict-host-key-checking",
 					"must be one of yes, accept-new, no");
 			SettingsValidation.require(

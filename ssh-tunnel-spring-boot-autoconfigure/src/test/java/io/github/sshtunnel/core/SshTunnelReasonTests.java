@@ -11,11 +11,18 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import org.apache.sshd.certificate.OpenSshCertificateBuilder;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.github.sshtunnel.core.SshTunnelException.Reason;
 import io.github.sshtunnel.testsupport.KeyFixtures;
+import io.github.sshtunnel.testsupport.TestCertificates;
 import io.github.sshtunnel.testsupport.TestSshServer;
 import io.github.sshtunnel.testsupport.TestTcpServer;
 
@@ -87,6 +95,21 @@ class SshTunnelReasonTests {
 				Files.writeString(knownHosts, "@revoked * " + server.hostKeyLine() + "\n");
 				yield openFails(builder(server.port()).hostKey(null).knownHosts(knownHosts));
 			}
+			case HOST_CERTIFICATE_INVALID -> {
+				// a host certificate of a trusted CA, for another host name
+				TestSshServer server = TestSshServer.withPassword("alice", "secret").hostKeyType(TestSshServer.ECDSA);
+				KeyPair ca = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+				OpenSshCertificate certificate = OpenSshCertificateBuilder.hostCertificate()
+					.publicKey(server.hostKey())
+					.id("test-host")
+					.principals(List.of("db.example.com"))
+					.sign(ca);
+				server.customize((sshd) -> sshd.setHostKeyCertificateProvider((session) -> List.of(certificate)));
+				this.peers.add(server.start());
+				Path knownHosts = this.temp.resolve("cert-authority");
+				Files.writeString(knownHosts, "@cert-authority * " + PublicKeyEntry.toString(ca.getPublic()) + "\n");
+				yield openFails(builder(server.port()).hostKey(null).knownHosts(knownHosts));
+			}
 			case HOST_KEY_WEAK -> {
 				TestSshServer server = server(TestSshServer.RSA_1024);
 				yield openFails(builder(server.port()).hostKey(server.hostKeyFingerprint()));
@@ -97,6 +120,12 @@ class SshTunnelReasonTests {
 			case KEY_INVALID -> openFails(builder(closedPort())
 				.privateKey(PrivateKeySource.ofPath(KeyFixtures.DIRECTORY.resolve("not_a_key"))));
 			case AGENT_UNAVAILABLE -> openFails(builder(closedPort()).identityAgent(silentAgent().toString()));
+			case CERTIFICATE_INVALID -> openFails(builder(closedPort())
+				.privateKey(PrivateKeySource.ofPath(KeyFixtures.DIRECTORY.resolve("ed25519_openssh")))
+				.certificate(CertificateSource
+					.ofText(TestCertificates.line(TestCertificates.sign(OpenSshCertificate.Type.USER,
+							TestCertificates.fixturePublicKey("ed25519_openssh"), List.of("alice"),
+							Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-01-02T00:00:00Z"))))));
 			case LOCAL_PORT_IN_USE -> {
 				ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
 				this.peers.add(busy);
@@ -115,7 +144,7 @@ class SshTunnelReasonTests {
 		if (failure == null) {
 			fail("No failure for " + reason);
 		}
-		assertThat(failure.getReason()).isEqualTo(reason);
+		assertThat(failure.getReason()).as(failure.getMessage()).isEqualTo(reason);
 		assertThat(failure.getMessage()).isNotBlank().doesNotContain("secret").doesNotContain("wrong");
 		assertThat(failure.getAction()).isNotBlank();
 	}

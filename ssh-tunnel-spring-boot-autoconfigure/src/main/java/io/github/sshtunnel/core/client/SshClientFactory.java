@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.sshtunnel.core.SshClientCustomizer;
 import io.github.sshtunnel.core.TunnelSettings;
+import io.github.sshtunnel.core.hostkey.HostCertificates;
 import io.github.sshtunnel.core.keys.AgentAuthentication;
 import io.github.sshtunnel.core.keys.UnattendedInteraction;
 
@@ -41,10 +42,10 @@ import io.github.sshtunnel.core.keys.UnattendedInteraction;
  * Builds the MINA client of a tunnel with safe defaults, then lets the customizers change
  * any of them: nothing implicit ({@code ~/.ssh/config} and {@code ~/.ssh/id_*} are never
  * read, an agent only when configured), the tunnel's own host-key verifier, AES-GCM
- * first, host-key algorithms ed25519, ECDSA, RSA with SHA-2 (no SHA-1), a configured
- * ssh-agent's keys after the private key, every wait bounded by {@code connect-timeout},
- * MINA's idle timeout and heartbeat off (the tunnel has its own keepalive),
- * {@code TCP_NODELAY} on.
+ * first, host-key algorithms ed25519, ECDSA, RSA with SHA-2 (no SHA-1; host certificates
+ * first when known_hosts trusts a CA for the server), a configured ssh-agent's keys after
+ * the private key, every wait bounded by {@code connect-timeout}, MINA's idle timeout and
+ * heartbeat off (the tunnel has its own keepalive), {@code TCP_NODELAY} on.
  * <p>
  * The host-key algorithms are ordered per session, as OpenSSH does (the key types known
  * for the server first), unless a customizer chose its own: customizers always have the
@@ -65,6 +66,10 @@ public final class SshClientFactory {
 	private static final List<BuiltinSignatures> SIGNATURES = List.of(BuiltinSignatures.ed25519,
 			BuiltinSignatures.nistp256, BuiltinSignatures.nistp384, BuiltinSignatures.nistp521,
 			BuiltinSignatures.rsaSHA512, BuiltinSignatures.rsaSHA256);
+
+	private static final List<BuiltinSignatures> CERTIFICATE_SIGNATURES = List.of(BuiltinSignatures.ed25519_cert,
+			BuiltinSignatures.nistp256_cert, BuiltinSignatures.nistp384_cert, BuiltinSignatures.nistp521_cert,
+			BuiltinSignatures.rsaSHA512_cert, BuiltinSignatures.rsaSHA256_cert);
 
 	private SshClientFactory() {
 	}
@@ -94,17 +99,16 @@ public final class SshClientFactory {
 		// a single password prompt is answered by MINA; every other question fails at
 		// once
 		client.setUserInteraction(new UnattendedInteraction());
-		if (settings.getIdentityAgent() != null) {
-			// the private key before the agent's keys, and agent-held certificates
-			List<UserAuthFactory> userAuthFactories = new ArrayList<>();
-			List<UserAuthFactory> defaults = client.getUserAuthFactories();
-			for (UserAuthFactory factory : (defaults != null && !defaults.isEmpty()) ? defaults
-					: SshClient.DEFAULT_USER_AUTH_FACTORIES) {
-				userAuthFactories.add(UserAuthPublicKeyFactory.NAME.equals(factory.getName())
-						? new AgentAuthentication(SIGNATURES) : factory);
-			}
-			client.setUserAuthFactories(userAuthFactories);
+		// the private key before the agent's keys, and user certificates (from a file or
+		// the agent): MINA's default offers no certificate signature algorithm
+		List<UserAuthFactory> userAuthFactories = new ArrayList<>();
+		List<UserAuthFactory> defaults = client.getUserAuthFactories();
+		for (UserAuthFactory factory : (defaults != null && !defaults.isEmpty()) ? defaults
+				: SshClient.DEFAULT_USER_AUTH_FACTORIES) {
+			userAuthFactories.add(UserAuthPublicKeyFactory.NAME.equals(factory.getName())
+					? new AgentAuthentication(SIGNATURES) : factory);
 		}
+		client.setUserAuthFactories(userAuthFactories);
 		List<NamedFactory<Cipher>> ciphers = new ArrayList<>();
 		for (BuiltinCiphers cipher : CIPHERS) {
 			if (cipher.isSupported()) {
@@ -112,6 +116,10 @@ public final class SshClientFactory {
 			}
 		}
 		client.setCipherFactories(ciphers);
+		// a host certificate that is not valid for the host: go on with its plain key,
+		// as OpenSSH does, keeping the certificate to explain a refusal
+		client.setKeyExchangeFactories(HostCertificates.keepingCertificates(client.getKeyExchangeFactories()));
+		CoreModuleProperties.ABORT_ON_INVALID_CERTIFICATE.set(client, false);
 		List<NamedFactory<Signature>> defaultSignatures = signatures(List.of());
 		client.setSignatureFactories(defaultSignatures);
 		Duration timeout = settings.getConnectTimeout();
@@ -190,7 +198,8 @@ public final class SshClientFactory {
 	private static List<NamedFactory<Signature>> signatures(List<String> preferredKeyTypes) {
 		Set<BuiltinSignatures> ordered = new LinkedHashSet<>();
 		for (String keyType : preferredKeyTypes) {
-			for (BuiltinSignatures signature : SIGNATURES) {
+			for (BuiltinSignatures signature : (keyType.endsWith("-cert-v01@openssh.com")) ? CERTIFICATE_SIGNATURES
+					: SIGNATURES) {
 				if (signatureMatchesKeyType(signature, keyType)) {
 					ordered.add(signature);
 				}
@@ -209,6 +218,9 @@ public final class SshClientFactory {
 	private static boolean signatureMatchesKeyType(BuiltinSignatures signature, String keyType) {
 		if ("ssh-rsa".equals(keyType)) {
 			return signature == BuiltinSignatures.rsaSHA512 || signature == BuiltinSignatures.rsaSHA256;
+		}
+		if (KeyPairProvider.SSH_RSA_CERT.equals(keyType)) {
+			return signature == BuiltinSignatures.rsaSHA512_cert || signature == BuiltinSignatures.rsaSHA256_cert;
 		}
 		return signature.getName().equals(keyType);
 	}

@@ -18,7 +18,8 @@ import io.github.sshtunnel.core.TunnelSettings;
 import io.github.sshtunnel.core.hostkey.HostKeyVerifier;
 import io.github.sshtunnel.core.keys.AgentAuthentication;
 import io.github.sshtunnel.core.keys.AgentClient;
-import io.github.sshtunnel.core.keys.PrivateKeys;
+import io.github.sshtunnel.core.keys.AgentCertificates;
+import io.github.sshtunnel.core.keys.UserCertificates;
 
 /**
  * One attempt to reach the SSH server: connect, verify the host key, authenticate, all
@@ -79,12 +80,16 @@ public final class ConnectionAttempt {
 		List<PublicKey> agentKeys = List.of();
 		AtomicInteger offered = new AtomicInteger();
 		try {
-			List<KeyPair> keys = (this.settings.getPrivateKey() != null)
-					? PrivateKeys.load(this.settings.getPrivateKey(), this.settings.getPrivateKeyPassphrase())
-					: List.of();
+			List<KeyPair> keys = (this.settings.getPrivateKey() != null) ? UserCertificates.identities(
+					this.settings.getPrivateKey(), this.settings.getPrivateKeyPassphrase(),
+					this.settings.getCertificate(), this.settings.getUsername(), UserCertificates.PROPERTY) : List.of();
 			if (this.settings.getIdentityAgent() != null) {
 				agent = AgentClient.open(this.settings.getIdentityAgent(), agentTimeout(deadline));
 				agentKeys = agent.identities();
+				if (this.settings.getPrivateKey() == null && this.settings.getCertificate() != null) {
+					agentKeys = AgentCertificates.withCertificate(agent, agentKeys, this.settings.getCertificate(),
+							this.settings.getUsername(), UserCertificates.PROPERTY);
+				}
 			}
 			this.verifier.reset();
 			ConnectFuture connecting = (through != null)

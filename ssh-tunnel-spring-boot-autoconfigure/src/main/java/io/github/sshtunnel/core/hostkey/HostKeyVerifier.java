@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +19,9 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
@@ -46,6 +50,10 @@ public final class HostKeyVerifier implements ServerKeyVerifier {
 	private static final Logger logger = LoggerFactory.getLogger(HostKeyVerifier.class);
 
 	private static final String PIN_PROPERTY = "ssh.tunnel.host-key";
+
+	private static final List<String> CERTIFICATE_KEY_TYPES = List.of(KeyPairProvider.SSH_ED25519_CERT,
+			KeyPairProvider.SSH_ECDSA_SHA2_NISTP256_CERT, KeyPairProvider.SSH_ECDSA_SHA2_NISTP384_CERT,
+			KeyPairProvider.SSH_ECDSA_SHA2_NISTP521_CERT, KeyPairProvider.SSH_RSA_CERT);
 
 	private final TunnelSettings settings;
 
@@ -107,7 +115,15 @@ public final class HostKeyVerifier implements ServerKeyVerifier {
 		if (this.knownHosts == null || !Files.isReadable(this.knownHosts.path())) {
 			return Collections.emptyList();
 		}
-		return this.knownHosts.keyTypes(HostName.of(this.settings.getHost(), this.settings.getPort()));
+		HostName host = HostName.of(this.settings.getHost(), this.settings.getPort());
+		List<String> types = new ArrayList<>();
+		if (this.knownHosts.hasCertificateAuthority(host)) {
+			// a CA is trusted for this host: ask for its certificate first, as OpenSSH
+			// does
+			types.addAll(CERTIFICATE_KEY_TYPES);
+		}
+		types.addAll(this.knownHosts.keyTypes(host));
+		return types;
 	}
 
 	/**
@@ -152,7 +168,8 @@ public final class HostKeyVerifier implements ServerKeyVerifier {
 		}
 	}
 
-	private boolean checkKnownHosts(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
+	private boolean checkKnownHosts(ClientSession session, SocketAddress remoteAddress, PublicKey presentedKey) {
+		PublicKey serverKey = presentedKey;
 		HostName target = target(session);
 		// the name the user gave (in lower case), and the address it resolved to, as
 		// MINA's own verifier and OpenSSH's CheckHostIP do
@@ -161,8 +178,25 @@ public final class HostKeyVerifier implements ServerKeyVerifier {
 		if (!this.throughTunnel && remoteAddress instanceof InetSocketAddress inet && inet.getAddress() != null) {
 			names.add(HostName.of(inet.getAddress().getHostAddress(), inet.getPort()));
 		}
-		Result result = this.knownHosts.check(names, serverKey);
 		Path file = this.knownHosts.path();
+		SshTunnelException certificateProblem = null;
+		OpenSshCertificate certificate = presentedCertificate(session, serverKey);
+		if (certificate != null) {
+			HostCertificateCheck.Outcome outcome = HostCertificateCheck.check(this.knownHosts, names, target.name(),
+					this.settings.getServerDisplayName(), certificate, serverKey instanceof OpenSshCertificate);
+			if (outcome.rejection() != null) {
+				return reject(outcome.rejection());
+			}
+			if (outcome.trusted()) {
+				return true;
+			}
+			certificateProblem = outcome.problem();
+			serverKey = certificate.getCertPubKey();
+		}
+		Result result = this.knownHosts.check(names, serverKey);
+		if (certificateProblem != null && result.verdict() != KnownHosts.Verdict.TRUSTED) {
+			return reject(certificateProblem);
+		}
 		switch (result.verdict()) {
 			case TRUSTED:
 				return true;
@@ -203,6 +237,19 @@ public final class HostKeyVerifier implements ServerKeyVerifier {
 						+ this.settings.getHost() + " >> " + file + "), or set ssh.tunnel.known-hosts to a file "
 						+ "that has it, or set ssh.tunnel.host-key to its fingerprint; "
 						+ "ssh.tunnel.strict-host-key-checking=accept-new trusts it on first use."));
+	}
+
+	/**
+	 * Return the host certificate the server presented: the key itself when the key
+	 * exchange accepted it, else the one it refused and replaced by its plain key.
+	 */
+	private static OpenSshCertificate presentedCertificate(ClientSession session, PublicKey serverKey) {
+		if (serverKey instanceof OpenSshCertificate certificate) {
+			return certificate;
+		}
+		String algorithm = session.getNegotiatedKexParameter(KexProposalOption.SERVERKEYS);
+		return (algorithm != null && KeyUtils.isCertificateAlgorithm(algorithm))
+				? session.getAttribute(HostCertificates.PRESENTED) : null;
 	}
 
 	/**

@@ -133,6 +133,20 @@ public final class KnownHostsFile {
 	}
 
 	/**
+	 * Return whether a {@code @cert-authority} line matches a host.
+	 * @param host the host
+	 * @return whether a CA is trusted for it
+	 */
+	boolean hasCertificateAuthority(HostName host) {
+		for (Entry entry : read().entries()) {
+			if (entry.marker() == Marker.CERT_AUTHORITY && entry.matches(List.of(host))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Check, before connecting, that the file can be read, and with {@code appending}
 	 * that it can be appended to, creating its directory (owner only) if needed.
 	 * @param appending whether new keys will be appended

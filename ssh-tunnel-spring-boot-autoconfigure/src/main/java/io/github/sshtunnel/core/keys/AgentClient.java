@@ -15,6 +15,7 @@ import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
 import org.apache.sshd.agent.common.AbstractAgentProxy;
@@ -34,7 +35,9 @@ import io.github.sshtunnel.core.SshTunnelException.Reason;
  * {@link #open(String, Duration)}, so an agent that never answers cannot hang a connect.
  * <p>
  * Signs agent-held certificates under the certificate's algorithm name: MINA 2.20 expects
- * the requested name back, while an agent answers with the plain key's algorithm.
+ * the requested name back, while an agent answers with the plain key's algorithm. A
+ * certificate held outside the agent ({@code certificate}) is signed with the agent's
+ * plain key, as OpenSSH does with {@code CertificateFile}.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -66,6 +69,11 @@ public final class AgentClient extends AbstractAgentProxy {
 	 * {@code null}: read by the connect attempt when authentication fails.
 	 */
 	private volatile String problem;
+
+	/**
+	 * Certificates of agent keys that the agent itself does not hold.
+	 */
+	private final List<OpenSshCertificate> certified = new CopyOnWriteArrayList<>();
 
 	private AgentClient(Path socket, Duration timeout, SocketChannel channel, Selector selector) {
 		super(null);
@@ -157,9 +165,23 @@ public final class AgentClient extends AbstractAgentProxy {
 		return this.socket;
 	}
 
+	/**
+	 * Sign with the agent's plain key whenever the given certificate of it is used.
+	 * @param certificate a certificate of a key the agent holds
+	 */
+	public void certify(OpenSshCertificate certificate) {
+		this.certified.add(certificate);
+	}
+
 	@Override
 	public Map.Entry<String, byte[]> sign(SessionContext session, PublicKey key, String algo, byte[] data)
 			throws IOException {
+		if (key instanceof OpenSshCertificate certificate && algo != null
+				&& this.certified.stream().anyMatch((held) -> held == certificate)) {
+			Map.Entry<String, byte[]> signed = super.sign(session, certificate.getCertPubKey(),
+					KeyUtils.getSignatureAlgorithm(algo, key), data);
+			return new SimpleImmutableEntry<>(algo, signed.getValue());
+		}
 		Map.Entry<String, byte[]> signed = super.sign(session, key, algo, data);
 		if (key instanceof OpenSshCertificate && algo != null
 				&& signed.getKey().equals(KeyUtils.getSignatureAlgorithm(algo, key))) {
