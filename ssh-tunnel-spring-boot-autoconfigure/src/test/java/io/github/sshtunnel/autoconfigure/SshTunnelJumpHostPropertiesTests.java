@@ -80,8 +80,9 @@ class SshTunnelJumpHostPropertiesTests {
 		TunnelSettings settings = settings("ssh.tunnel.username", "app", "ssh.tunnel.password", "tunnel-secret",
 				"ssh.tunnel.jump-hosts[0].host", "bastion", "ssh.tunnel.jump-hosts[0].port", "2222",
 				"ssh.tunnel.jump-hosts[0].password", "hop-secret", "ssh.tunnel.jump-hosts[0].certificate",
-				"file:/keys/id-cert.pub", "ssh.tunnel.jump-hosts[0].host-key", "SHA256:abc",
-				"ssh.tunnel.jump-hosts[1].host", "inner", "ssh.tunnel.jump-hosts[1].username", "ops");
+				"file:/keys/id-cert.pub", "ssh.tunnel.jump-hosts[0].identity-agent", "/run/agent.sock",
+				"ssh.tunnel.jump-hosts[0].host-key", "SHA256:abc", "ssh.tunnel.jump-hosts[1].host", "inner",
+				"ssh.tunnel.jump-hosts[1].username", "ops");
 		List<JumpHost> hops = settings.getJumpHosts();
 		assertThat(hops).hasSize(2);
 		assertThat(hops.get(0).getCertificate().description()).contains("/keys/id-cert.pub");
