@@ -56,8 +56,13 @@ public class SshTunnelHealthIndicator extends AbstractHealthIndicator {
 		Map<String, Object> forwards = new LinkedHashMap<>();
 		for (ForwardState forward : state.forwards()) {
 			Map<String, Object> details = new LinkedHashMap<>();
-			details.put("localAddress", forward.localHost());
-			details.put("localPort", forward.localPort());
+			if (forward.isInProcess()) {
+				details.put("mode", "socket");
+			}
+			else {
+				details.put("localAddress", forward.localHost());
+				details.put("localPort", forward.localPort());
+			}
 			details.put("remoteHost", forward.remoteHost());
 			details.put("remotePort", forward.remotePort());
 			details.put("activeConnections", forward.activeConnections());
@@ -70,7 +75,7 @@ public class SshTunnelHealthIndicator extends AbstractHealthIndicator {
 		return switch (state.status()) {
 			case CONNECTED -> "forward not bound: " + state.forwards()
 				.stream()
-				.filter((forward) -> !forward.isBound())
+				.filter((forward) -> !forward.isBound() && !forward.isInProcess())
 				.map(ForwardState::name)
 				.toList();
 			case UNRESPONSIVE -> "SSH server has not answered keepalive requests since " + state.lastKeepaliveReply();
