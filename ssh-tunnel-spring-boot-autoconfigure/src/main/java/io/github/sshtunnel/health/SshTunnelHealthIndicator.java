@@ -21,9 +21,21 @@ public class SshTunnelHealthIndicator extends AbstractHealthIndicator {
 
 	private final SshTunnel tunnel;
 
+	private final Map<String, Object> routing;
+
 	public SshTunnelHealthIndicator(SshTunnel tunnel) {
+		this(tunnel, Map.of());
+	}
+
+	/**
+	 * Create an indicator that also shows how DataSources are routed through the tunnel.
+	 * @param tunnel the tunnel
+	 * @param routing fixed details, such as {@code datasource: socket}
+	 */
+	public SshTunnelHealthIndicator(SshTunnel tunnel, Map<String, Object> routing) {
 		super("SSH tunnel health check failed");
 		this.tunnel = tunnel;
+		this.routing = Map.copyOf(routing);
 	}
 
 	@Override
@@ -69,6 +81,7 @@ public class SshTunnelHealthIndicator extends AbstractHealthIndicator {
 			forwards.put(forward.name(), details);
 		}
 		builder.withDetail("forwards", forwards);
+		builder.withDetails(this.routing);
 	}
 
 	private static String reason(TunnelState state) {
