@@ -36,7 +36,8 @@ public final class ListeningPorts {
 			if (!Files.exists(path)) {
 				continue;
 			}
-			for (String line : Files.readAllLines(path).subList(1, Files.readAllLines(path).size())) {
+			List<String> lines = Files.readAllLines(path);
+			for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
 				String[] fields = line.trim().split("\\s+");
 				if (fields.length > 9 && LISTEN.equals(fields[3])) {
 					String local = fields[1];
