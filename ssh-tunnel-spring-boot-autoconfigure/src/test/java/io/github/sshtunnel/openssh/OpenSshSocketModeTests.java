@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -155,6 +156,35 @@ class OpenSshSocketModeTests {
 					.isEqualTo("through the channel");
 				jdbc.execute("drop table socket_mode_greeting");
 				jdbc.execute("drop table socket_mode_history");
+			});
+	}
+
+	@Test
+	void liquibaseMigratesThroughTheTunnelWithItsOwnUrlAsWritten() {
+		String url = verifyFullUrl("localhost:" + postgres.port());
+		String liquibaseUrl = "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/postgres";
+		this.contextRunner.withConfiguration(AutoConfigurations.of(LiquibaseAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=" + url, "spring.datasource.username=postgres",
+					"spring.liquibase.url=" + liquibaseUrl, "spring.liquibase.user=postgres",
+					"spring.liquibase.change-log=classpath:db/changelog/db.changelog-master.yaml",
+					"spring.liquibase.database-change-log-table=socket_mode_changelog",
+					"spring.liquibase.database-change-log-lock-table=socket_mode_changelog_lock")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				SshTunnel tunnel = context.getBean(SshTunnel.class);
+				ForwardState liquibaseRoute = tunnel.state()
+					.forwards()
+					.stream()
+					.filter((forward) -> forward.remoteHost().equals("127.0.0.1"))
+					.findFirst()
+					.orElseThrow();
+				assertThat(liquibaseRoute.isInProcess()).isTrue();
+				assertThat(liquibaseRoute.openedConnections()).isPositive();
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+				assertThat(jdbc.queryForObject("select count(*) from visitor", Integer.class)).isPositive();
+				jdbc.execute("drop table visitor");
+				jdbc.execute("drop table socket_mode_changelog");
+				jdbc.execute("drop table socket_mode_changelog_lock");
 			});
 	}
 

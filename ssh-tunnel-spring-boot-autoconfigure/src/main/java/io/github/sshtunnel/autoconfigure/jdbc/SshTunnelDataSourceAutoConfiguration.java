@@ -12,6 +12,8 @@ import org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails;
 import org.springframework.boot.flyway.autoconfigure.FlywayProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.liquibase.autoconfigure.LiquibaseConnectionDetails;
+import org.springframework.boot.liquibase.autoconfigure.LiquibaseProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -33,7 +35,8 @@ import io.github.sshtunnel.core.SshTunnel;
  */
 @AutoConfiguration(after = SshTunnelAutoConfiguration.class,
 		beforeName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-				"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration" })
+				"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+				"org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration" })
 @ConditionalOnClass(JdbcConnectionDetails.class)
 @ConditionalOnBooleanProperty(name = "ssh.tunnel.enabled", matchIfMissing = true)
 @ConditionalOnProperty("ssh.tunnel.host")
@@ -71,6 +74,20 @@ public final class SshTunnelDataSourceAutoConfiguration {
 		FlywayConnectionDetails sshTunnelFlywayConnectionDetails(FlywayProperties properties,
 				SshTunnelDataSourceRouting routing) {
 			return new SshTunnelFlywayConnectionDetails(properties, routing);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(LiquibaseConnectionDetails.class)
+	@EnableConfigurationProperties(LiquibaseProperties.class)
+	static class LiquibaseConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(LiquibaseConnectionDetails.class)
+		LiquibaseConnectionDetails sshTunnelLiquibaseConnectionDetails(LiquibaseProperties properties,
+				SshTunnelDataSourceRouting routing) {
+			return new SshTunnelLiquibaseConnectionDetails(properties, routing);
 		}
 
 	}
