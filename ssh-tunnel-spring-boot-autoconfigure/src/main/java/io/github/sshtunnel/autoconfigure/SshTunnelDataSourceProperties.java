@@ -1,9 +1,10 @@
 package io.github.sshtunnel.autoconfigure;
 
 /**
- * How the auto-configured DataSource ({@code spring.datasource.url}, and Flyway's own
- * {@code spring.flyway.url}) reaches its database through the tunnel of
- * {@code ssh.tunnel.*}, the URL kept as written.
+ * How the auto-configured DataSource ({@code spring.datasource.url}, and the own URLs of
+ * Flyway and Liquibase, {@code spring.flyway.url} and {@code spring.liquibase.url})
+ * reaches its database through the tunnel of {@code ssh.tunnel.*}, the URLs kept as
+ * written.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
