@@ -2,7 +2,7 @@ package io.github.sshtunnel.autoconfigure;
 
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
@@ -10,6 +10,7 @@ import org.springframework.core.env.Environment;
 import io.github.sshtunnel.core.SessionStatus;
 import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.core.SshTunnelException;
+import io.github.sshtunnel.jdbc.SshTunnelRegistry;
 
 /**
  * Opens every {@link SshTunnel} bean when it is initialized, whoever defined it, and
@@ -18,12 +19,15 @@ import io.github.sshtunnel.core.SshTunnelException;
  * on. Runs after every other post-processor, so that listeners added before
  * initialization (the metrics) see the first connect.
  * <p>
+ * Each open tunnel is registered under its bean name in {@link SshTunnelRegistry}, where
+ * the JDBC socket factories find it ({@code socket} mode), and removed before it closes.
+ * <p>
  * A failure to open names the tunnel's own properties (those of the prefix its
  * {@link SshTunnelProperties} are bound to).
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
-class SshTunnelBeanPostProcessor implements BeanPostProcessor, Ordered {
+class SshTunnelBeanPostProcessor implements DestructionAwareBeanPostProcessor, Ordered {
 
 	private final Environment environment;
 
@@ -46,8 +50,21 @@ class SshTunnelBeanPostProcessor implements BeanPostProcessor, Ordered {
 				open(tunnel);
 			}
 			SshTunnelPortsPropertySource.publish(this.environment, beanName, tunnel);
+			SshTunnelRegistry.register(beanName, tunnel);
 		}
 		return bean;
+	}
+
+	@Override
+	public void postProcessBeforeDestruction(Object bean, String beanName) throws BeansException {
+		if (bean instanceof SshTunnel tunnel) {
+			SshTunnelRegistry.unregister(beanName, tunnel);
+		}
+	}
+
+	@Override
+	public boolean requiresDestruction(Object bean) {
+		return bean instanceof SshTunnel;
 	}
 
 	private void open(SshTunnel tunnel) {

@@ -1,5 +1,7 @@
 package io.github.sshtunnel.autoconfigure;
 
+import java.util.Set;
+
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -15,13 +17,25 @@ import io.github.sshtunnel.core.SshTunnelException;
  */
 class SshTunnelFailureAnalyzer extends AbstractFailureAnalyzer<SshTunnelException> {
 
+	/**
+	 * Beans that route a DataSource or R2DBC through the tunnel
+	 * ({@code ssh.tunnel.datasource}, {@code ssh.tunnel.r2dbc}): their failures are about
+	 * routing, not about opening.
+	 */
+	private static final Set<String> ROUTING_BEANS = Set.of("sshTunnelDataSourceRouting", "sshTunnelR2dbcRouting");
+
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, SshTunnelException cause) {
 		String tunnel = tunnelName(rootFailure, cause);
-		String subject = (tunnel != null) ? "The SSH tunnel '" + tunnel + "'" : "The SSH tunnel";
-		String where = (cause.getJumpHost() != null) ? " at " + cause.getJumpHost() : "";
-		return new FailureAnalysis(
-				subject + " could not be opened" + where + " (" + cause.getReason() + "):\n\n    " + cause.getMessage(),
+		String subject;
+		if (tunnel != null && ROUTING_BEANS.contains(tunnel)) {
+			subject = "The database could not be routed through the SSH tunnel";
+		}
+		else {
+			subject = ((tunnel != null) ? "The SSH tunnel '" + tunnel + "'" : "The SSH tunnel") + " could not be opened"
+					+ ((cause.getJumpHost() != null) ? " at " + cause.getJumpHost() : "");
+		}
+		return new FailureAnalysis(subject + " (" + cause.getReason() + "):\n\n    " + cause.getMessage(),
 				cause.getAction(), cause);
 	}
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 import io.github.sshtunnel.core.ForwardSettings;
 
@@ -131,6 +132,18 @@ public class SshTunnelProperties {
 	private final Keepalive keepalive = new Keepalive();
 
 	private final Reconnect reconnect = new Reconnect();
+
+	/**
+	 * Routing of the auto-configured DataSource through the tunnel.
+	 */
+	@NestedConfigurationProperty
+	private final SshTunnelDataSourceProperties datasource = new SshTunnelDataSourceProperties();
+
+	/**
+	 * Routing of the auto-configured R2DBC ConnectionFactory through the tunnel.
+	 */
+	@NestedConfigurationProperty
+	private final SshTunnelR2dbcProperties r2dbc = new SshTunnelR2dbcProperties();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -274,6 +287,14 @@ public class SshTunnelProperties {
 
 	public Reconnect getReconnect() {
 		return this.reconnect;
+	}
+
+	public SshTunnelDataSourceProperties getDatasource() {
+		return this.datasource;
+	}
+
+	public SshTunnelR2dbcProperties getR2dbc() {
+		return this.r2dbc;
 	}
 
 	/**

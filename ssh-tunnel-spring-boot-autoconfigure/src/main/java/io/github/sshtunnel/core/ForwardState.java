@@ -4,7 +4,8 @@ package io.github.sshtunnel.core;
  * A snapshot of one forward.
  *
  * @param name the name of the forward
- * @param localHost the local address the forward is bound to
+ * @param localHost the local address the forward is bound to, or {@code null} for an
+ * in-process route (socket mode), which has no local end
  * @param localPort the local port really bound ({@code 0} if not bound)
  * @param remoteHost the target host as seen from the SSH server
  * @param remotePort the target port
@@ -25,6 +26,15 @@ public record ForwardState(String name, String localHost, int localPort, String 
 	 */
 	public boolean isBound() {
 		return this.localPort > 0;
+	}
+
+	/**
+	 * Whether this is an in-process route ({@code socket} mode: connections are
+	 * {@code direct-tcpip} channels opened inside the application, no local port).
+	 * @return whether the route has no local end
+	 */
+	public boolean isInProcess() {
+		return this.localHost == null;
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.github.sshtunnel.core;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.sshtunnel.core.SshTunnelException.Reason;
+import io.github.sshtunnel.core.channel.ChannelContext;
+import io.github.sshtunnel.core.channel.ChannelRoutes;
 import io.github.sshtunnel.core.client.PacketLogging;
 import io.github.sshtunnel.core.client.SshClientFactory;
 import io.github.sshtunnel.core.client.TunnelThreads;
@@ -55,6 +58,12 @@ public final class SshTunnel implements AutoCloseable {
 
 	private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
+	/**
+	 * Name of the first in-process route (see {@link #createSocket()}); the routes to
+	 * further targets are named {@code datasource-2}, {@code datasource-3}, ...
+	 */
+	public static final String IN_PROCESS_ROUTE = "datasource";
+
 	private final TunnelSettings settings;
 
 	private final List<SshClientCustomizer> customizers;
@@ -66,6 +75,8 @@ public final class SshTunnel implements AutoCloseable {
 	private final SessionEvents sessionEvents = new SessionEvents();
 
 	private final List<LocalForward> forwards;
+
+	private final ChannelRoutes channels;
 
 	private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -97,12 +108,13 @@ public final class SshTunnel implements AutoCloseable {
 		}
 		this.settings = settings;
 		this.customizers = List.copyOf(customizers);
-		ForwardContext context = new Context();
+		Context context = new Context();
 		List<LocalForward> localForwards = new ArrayList<>();
 		for (ForwardSettings forward : settings.getForwards()) {
 			localForwards.add(new LocalForward(forward, context));
 		}
 		this.forwards = List.copyOf(localForwards);
+		this.channels = new ChannelRoutes(context, IN_PROCESS_ROUTE);
 	}
 
 	/**
@@ -205,6 +217,7 @@ public final class SshTunnel implements AutoCloseable {
 		for (LocalForward forward : this.forwards) {
 			forwardStates.add(forward.state());
 		}
+		forwardStates.addAll(this.channels.states());
 		TunnelLifecycle.Snapshot now = this.lifecycle.current();
 		SessionSupervisor current = this.supervisor;
 		return new TunnelState(this.settings.getHost(), this.settings.getPort(), this.settings.getUsername(),
@@ -234,6 +247,23 @@ public final class SshTunnel implements AutoCloseable {
 	}
 
 	/**
+	 * Return a new unconnected socket whose {@code connect} opens a {@code direct-tcpip}
+	 * channel through the current session to the given host and port as seen from the SSH
+	 * server: no local port is bound and the host name is never resolved locally. The
+	 * open waits at most the smaller of the connect's timeout and
+	 * {@link TunnelSettings#getConnectTimeout() connect-timeout}; while the session is
+	 * down it fails at once with a {@link java.net.ConnectException}. Each distinct
+	 * target is counted in {@link #state()} as a forward without a local end, named
+	 * {@value #IN_PROCESS_ROUTE}, then {@code datasource-2}, ... in the order first used.
+	 * This is what the JDBC socket factories of {@code io.github.sshtunnel.jdbc} use.
+	 * @return the socket, to be connected with
+	 * {@link Socket#connect(java.net.SocketAddress, int)}
+	 */
+	public Socket createSocket() {
+		return this.channels.createSocket();
+	}
+
+	/**
 	 * Close the tunnel: stop reconnecting, drop every forwarded connection, free the
 	 * local ports, close the session and stop every thread. Idempotent and safe from any
 	 * thread: a second call waits (bounded) until the first one is done. The disconnected
@@ -254,6 +284,7 @@ public final class SshTunnel implements AutoCloseable {
 			for (LocalForward forward : this.forwards) {
 				forward.close();
 			}
+			this.channels.close();
 			SessionSupervisor current = this.supervisor;
 			if (current != null) {
 				current.close(before.session());
@@ -293,7 +324,12 @@ public final class SshTunnel implements AutoCloseable {
 	/**
 	 * What the forwards see of the tunnel.
 	 */
-	private final class Context implements ForwardContext {
+	private final class Context implements ForwardContext, ChannelContext {
+
+		@Override
+		public String serverDisplayName() {
+			return SshTunnel.this.settings.getServerDisplayName();
+		}
 
 		@Override
 		public ClientSession currentSession() {

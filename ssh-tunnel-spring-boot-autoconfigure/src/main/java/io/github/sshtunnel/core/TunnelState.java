@@ -31,11 +31,13 @@ public record TunnelState(String host, int port, String username, SessionStatus 
 		Instant lastKeepaliveReply, long handshakesDropped, List<String> jumpHosts) {
 
 	/**
-	 * Whether the session is open and authenticated and every forward is bound.
+	 * Whether the session is open and authenticated and every forward is bound
+	 * (in-process routes have nothing to bind).
 	 * @return whether the tunnel is usable
 	 */
 	public boolean isUp() {
-		return this.status == SessionStatus.CONNECTED && this.forwards.stream().allMatch(ForwardState::isBound);
+		return this.status == SessionStatus.CONNECTED
+				&& this.forwards.stream().allMatch((forward) -> forward.isBound() || forward.isInProcess());
 	}
 
 	/**

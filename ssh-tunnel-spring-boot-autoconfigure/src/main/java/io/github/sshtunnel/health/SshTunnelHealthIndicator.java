@@ -21,9 +21,21 @@ public class SshTunnelHealthIndicator extends AbstractHealthIndicator {
 
 	private final SshTunnel tunnel;
 
+	private final Map<String, Object> routing;
+
 	public SshTunnelHealthIndicator(SshTunnel tunnel) {
+		this(tunnel, Map.of());
+	}
+
+	/**
+	 * Create an indicator that also shows how DataSources are routed through the tunnel.
+	 * @param tunnel the tunnel
+	 * @param routing fixed details, such as {@code datasource: socket}
+	 */
+	public SshTunnelHealthIndicator(SshTunnel tunnel, Map<String, Object> routing) {
 		super("SSH tunnel health check failed");
 		this.tunnel = tunnel;
+		this.routing = Map.copyOf(routing);
 	}
 
 	@Override
@@ -59,21 +71,27 @@ public class SshTunnelHealthIndicator extends AbstractHealthIndicator {
 		Map<String, Object> forwards = new LinkedHashMap<>();
 		for (ForwardState forward : state.forwards()) {
 			Map<String, Object> details = new LinkedHashMap<>();
-			details.put("localAddress", forward.localHost());
-			details.put("localPort", forward.localPort());
+			if (forward.isInProcess()) {
+				details.put("mode", "socket");
+			}
+			else {
+				details.put("localAddress", forward.localHost());
+				details.put("localPort", forward.localPort());
+			}
 			details.put("remoteHost", forward.remoteHost());
 			details.put("remotePort", forward.remotePort());
 			details.put("activeConnections", forward.activeConnections());
 			forwards.put(forward.name(), details);
 		}
 		builder.withDetail("forwards", forwards);
+		builder.withDetails(this.routing);
 	}
 
 	private static String reason(TunnelState state) {
 		return switch (state.status()) {
 			case CONNECTED -> "forward not bound: " + state.forwards()
 				.stream()
-				.filter((forward) -> !forward.isBound())
+				.filter((forward) -> !forward.isBound() && !forward.isInProcess())
 				.map(ForwardState::name)
 				.toList();
 			case UNRESPONSIVE -> "SSH server has not answered keepalive requests since " + state.lastKeepaliveReply();

@@ -3,7 +3,10 @@ package io.github.sshtunnel.metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -81,6 +84,12 @@ public class SshTunnelMetrics implements MeterBinder {
 
 		private final List<Timer> failureTimers = new ArrayList<>();
 
+		private final Set<String> forwardNames = new HashSet<>();
+
+		private final Set<String> routes = new LinkedHashSet<>();
+
+		private final List<MeterRegistry> boundRegistries = new ArrayList<>();
+
 		TunnelMeters(String name, SshTunnel tunnel) {
 			this.tunnel = tunnel;
 			this.tags = Tags.of("tunnel", name);
@@ -115,26 +124,64 @@ public class SshTunnelMetrics implements MeterBinder {
 						+ "session); grows past the keepalive interval while the session is stalled")
 				.register(registry);
 			for (ForwardSettings forward : sshTunnel.settings().getForwards()) {
-				Tags forwardTags = tags.and("forward", forward.name());
-				String forwardName = forward.name();
-				Gauge
-					.builder("ssh.tunnel.connections.active", sshTunnel,
-							forwardValue(forwardName, ForwardState::activeConnections))
-					.tags(forwardTags)
-					.description("Connections currently carried by the forward")
-					.register(registry);
-				connectionCounter(registry, sshTunnel, forwardTags, forwardName, "success",
-						ForwardState::openedConnections);
-				connectionCounter(registry, sshTunnel, forwardTags, forwardName, "failure",
-						ForwardState::failedConnections);
-				bytesCounter(registry, sshTunnel, forwardTags, forwardName, "outbound", ForwardState::bytesOutbound);
-				bytesCounter(registry, sshTunnel, forwardTags, forwardName, "inbound", ForwardState::bytesInbound);
+				bindForward(registry, forward.name());
+			}
+			synchronized (this.forwardNames) {
+				this.boundRegistries.add(registry);
+				for (String route : this.routes) {
+					bindForward(registry, route);
+				}
 			}
 			synchronized (this.pending) {
 				this.successTimers.add(success);
 				this.failureTimers.add(failure);
 				for (Sample sample : this.pending) {
 					(sample.success ? success : failure).record(sample.nanos, TimeUnit.NANOSECONDS);
+				}
+			}
+		}
+
+		private void bindForward(MeterRegistry registry, String forwardName) {
+			SshTunnel sshTunnel = this.tunnel;
+			Tags forwardTags = this.tags.and("forward", forwardName);
+			Gauge
+				.builder("ssh.tunnel.connections.active", sshTunnel,
+						forwardValue(forwardName, ForwardState::activeConnections))
+				.tags(forwardTags)
+				.description("Connections currently carried by the forward")
+				.register(registry);
+			connectionCounter(registry, sshTunnel, forwardTags, forwardName, "success",
+					ForwardState::openedConnections);
+			connectionCounter(registry, sshTunnel, forwardTags, forwardName, "failure",
+					ForwardState::failedConnections);
+			bytesCounter(registry, sshTunnel, forwardTags, forwardName, "outbound", ForwardState::bytesOutbound);
+			bytesCounter(registry, sshTunnel, forwardTags, forwardName, "inbound", ForwardState::bytesInbound);
+		}
+
+		@Override
+		public void connectionOpened(String forward) {
+			bindRoute(forward);
+		}
+
+		@Override
+		public void connectionFailed(String forward, Exception cause) {
+			bindRoute(forward);
+		}
+
+		/**
+		 * An in-process route ({@code socket} mode) appears with its first connection:
+		 * give it the meters of a forward.
+		 */
+		private void bindRoute(String forward) {
+			synchronized (this.forwardNames) {
+				if (this.forwardNames.isEmpty()) {
+					this.tunnel.settings().getForwards().forEach((settings) -> this.forwardNames.add(settings.name()));
+				}
+				if (this.forwardNames.contains(forward) || !this.routes.add(forward)) {
+					return;
+				}
+				for (MeterRegistry registry : this.boundRegistries) {
+					bindForward(registry, forward);
 				}
 			}
 		}

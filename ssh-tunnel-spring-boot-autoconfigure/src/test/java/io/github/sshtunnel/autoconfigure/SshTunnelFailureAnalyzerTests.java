@@ -21,6 +21,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 
+import io.github.sshtunnel.autoconfigure.jdbc.SshTunnelDataSourceAutoConfiguration;
 import io.github.sshtunnel.testsupport.TestSshServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -156,6 +157,24 @@ class SshTunnelFailureAnalyzerTests {
 				"ssh.tunnel.forwards.db.remote-port");
 	}
 
+	@Test
+	void dataSourceRoutingUnavailableIsReportedAsRouting(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+			.properties("ssh.tunnel.host=127.0.0.1", "ssh.tunnel.port=" + this.server.port(),
+					"ssh.tunnel.username=alice", "ssh.tunnel.password=right-password",
+					"ssh.tunnel.host-key=" + this.server.hostKeyFingerprint(), "spring.main.banner-mode=off",
+					"ssh.tunnel.datasource.enabled=true", "ssh.tunnel.datasource.mode=port",
+					"spring.datasource.url=jdbc:postgresql://db.internal:5432/app")
+			.run()
+			.close());
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("The database could not be routed through the SSH tunnel")
+			.contains("ssh.tunnel.datasource.mode port needs port mode for jdbc:postgresql: URLs")
+			.doesNotContain("right-password");
+		String afterAction = output.toString().substring(output.toString().lastIndexOf("Action:"));
+		assertThat(afterAction).contains("ssh.tunnel.datasource.mode=socket");
+	}
+
 	private void assertFailure(CapturedOutput output, List<String> properties, String description, String action) {
 		List<String> all = new ArrayList<>(List.of("ssh.tunnel.host=127.0.0.1", "ssh.tunnel.port=" + this.server.port(),
 				"ssh.tunnel.username=alice", "ssh.tunnel.host-key=" + this.server.hostKeyFingerprint(),
@@ -181,7 +200,8 @@ class SshTunnelFailureAnalyzerTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ SshTunnelAutoConfiguration.class, DataSourceAutoConfiguration.class })
+	@ImportAutoConfiguration({ SshTunnelAutoConfiguration.class, SshTunnelDataSourceAutoConfiguration.class,
+			DataSourceAutoConfiguration.class })
 	static class App {
 
 	}

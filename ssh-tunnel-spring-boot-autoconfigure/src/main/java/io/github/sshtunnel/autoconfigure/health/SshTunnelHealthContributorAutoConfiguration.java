@@ -1,5 +1,9 @@
 package io.github.sshtunnel.autoconfigure.health;
 
+import java.util.Locale;
+import java.util.Map;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -11,6 +15,7 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.context.annotation.Bean;
 
 import io.github.sshtunnel.autoconfigure.SshTunnelAutoConfiguration;
+import io.github.sshtunnel.autoconfigure.jdbc.SshTunnelDataSourceRouting;
 import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.health.SshTunnelHealthIndicator;
 
@@ -29,8 +34,17 @@ import io.github.sshtunnel.health.SshTunnelHealthIndicator;
 public final class SshTunnelHealthContributorAutoConfiguration
 		extends CompositeHealthContributorConfiguration<SshTunnelHealthIndicator, SshTunnel> {
 
-	SshTunnelHealthContributorAutoConfiguration() {
-		super(SshTunnelHealthIndicator::new);
+	SshTunnelHealthContributorAutoConfiguration(ObjectProvider<SshTunnelDataSourceRouting> routings) {
+		super((tunnel) -> new SshTunnelHealthIndicator(tunnel, routingDetails(routings, tunnel)));
+	}
+
+	private static Map<String, Object> routingDetails(ObjectProvider<SshTunnelDataSourceRouting> routings,
+			SshTunnel tunnel) {
+		return routings.orderedStream()
+			.filter((routing) -> routing.tunnel() == tunnel)
+			.findFirst()
+			.<Map<String, Object>>map((routing) -> Map.of("datasource", routing.mode().name().toLowerCase(Locale.ROOT)))
+			.orElse(Map.of());
 	}
 
 	@Bean

@@ -1,0 +1,45 @@
+package io.github.sshtunnel.autoconfigure.jdbc;
+
+import org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails;
+import org.springframework.boot.flyway.autoconfigure.FlywayProperties;
+
+/**
+ * Flyway's connection details from {@code spring.flyway.*}, as Boot's own, with the
+ * driver's socket-factory settings added to {@code spring.flyway.url} when it is set
+ * (without it Flyway uses the DataSource, routed already).
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+final class SshTunnelFlywayConnectionDetails implements FlywayConnectionDetails {
+
+	private final FlywayProperties properties;
+
+	private final SshTunnelDataSourceRouting routing;
+
+	SshTunnelFlywayConnectionDetails(FlywayProperties properties, SshTunnelDataSourceRouting routing) {
+		this.properties = properties;
+		this.routing = routing;
+	}
+
+	@Override
+	public String getUsername() {
+		return this.properties.getUser();
+	}
+
+	@Override
+	public String getPassword() {
+		return this.properties.getPassword();
+	}
+
+	@Override
+	public String getJdbcUrl() {
+		String url = this.properties.getUrl();
+		return (url != null) ? this.routing.route(url) : null;
+	}
+
+	@Override
+	public String getDriverClassName() {
+		return this.properties.getDriverClassName();
+	}
+
+}

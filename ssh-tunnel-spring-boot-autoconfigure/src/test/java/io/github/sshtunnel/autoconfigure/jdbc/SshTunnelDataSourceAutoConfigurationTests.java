@@ -1,0 +1,192 @@
+package io.github.sshtunnel.autoconfigure.jdbc;
+
+import java.net.ConnectException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+
+import javax.sql.DataSource;
+
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.github.sshtunnel.autoconfigure.SshTunnelAutoConfiguration;
+import io.github.sshtunnel.autoconfigure.SshTunnelDataSourceProperties.Mode;
+import io.github.sshtunnel.core.SshTunnel;
+import io.github.sshtunnel.core.SshTunnelException;
+import io.github.sshtunnel.jdbc.SshTunnelJdbc;
+import io.github.sshtunnel.testsupport.Peers;
+import io.github.sshtunnel.testsupport.TestSshServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link SshTunnelDataSourceAutoConfiguration}: the auto-configured DataSource
+ * in {@code socket} mode through the in-process MINA server to the machine's PostgreSQL
+ * (127.0.0.1:5432), and the start-up failures of what is not supported.
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+class SshTunnelDataSourceAutoConfigurationTests {
+
+	private static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
+
+	private TestSshServer server;
+
+	private ApplicationContextRunner contextRunner;
+
+	@BeforeEach
+	void start() {
+		this.server = TestSshServer.withPassword("alice", "secret").start();
+		this.contextRunner = new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(SshTunnelAutoConfiguration.class, SshTunnelDataSourceAutoConfiguration.class,
+							SshTunnelR2dbcRoutingAutoConfiguration.class, DataSourceAutoConfiguration.class))
+			.withPropertyValues("ssh.tunnel.host=127.0.0.1", "ssh.tunnel.port=" + this.server.port(),
+					"ssh.tunnel.username=alice", "ssh.tunnel.password=secret",
+					"ssh.tunnel.host-key=" + this.server.hostKeyFingerprint(), "ssh.tunnel.connect-timeout=3s",
+					"ssh.tunnel.keepalive.interval=500ms", "ssh.tunnel.keepalive.count-max=2",
+					"ssh.tunnel.reconnect.initial-delay=200ms", "ssh.tunnel.reconnect.max-delay=1s");
+	}
+
+	@AfterEach
+	void stop() {
+		this.server.close();
+	}
+
+	@Test
+	void dataSourceKeepsItsUrlAndConnectsThroughTheTunnel() {
+		Peers.requirePostgres();
+		this.contextRunner
+			.withPropertyValues("ssh.tunnel.datasource.enabled=true", "spring.datasource.url=" + POSTGRES_URL,
+					"spring.datasource.username=postgres")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(SshTunnelDataSourceRouting.class).mode()).isEqualTo(Mode.SOCKET);
+				assertThat(context.getBean(JdbcConnectionDetails.class).getJdbcUrl()).startsWith(POSTGRES_URL + "?")
+					.contains("socketFactoryArg=sshTunnel");
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+				assertThat(jdbc.queryForObject("select 1", Integer.class)).isEqualTo(1);
+				assertThat(context.getBean(SshTunnel.class).state().forward("datasource").openedConnections())
+					.isPositive();
+			});
+	}
+
+	@Test
+	void whileTheSessionIsDownANewConnectionFailsAtOnceAndWorksAfterReconnection() {
+		Peers.requirePostgres();
+		this.contextRunner
+			.withPropertyValues("ssh.tunnel.datasource.enabled=true", "spring.datasource.url=" + POSTGRES_URL,
+					"spring.datasource.username=postgres")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				SshTunnel tunnel = context.getBean(SshTunnel.class);
+				String url = context.getBean(JdbcConnectionDetails.class).getJdbcUrl();
+				Properties user = new Properties();
+				user.setProperty("user", "postgres");
+				this.server.stop();
+				await().atMost(Duration.ofSeconds(10)).until(() -> !tunnel.state().isUp());
+				long start = System.nanoTime();
+				assertThatExceptionOfType(SQLException.class).isThrownBy(() -> DriverManager.getConnection(url, user))
+					.havingRootCause()
+					.isInstanceOf(ConnectException.class)
+					.withMessageContaining("SSH session to")
+					.withMessageContaining("is down");
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+				this.server.start();
+				await().atMost(Duration.ofSeconds(15)).until(() -> tunnel.state().isUp());
+				try (Connection connection = DriverManager.getConnection(url, user)) {
+					assertThat(connection.isValid(5)).isTrue();
+				}
+			});
+	}
+
+	@Test
+	void withoutTheSwitchTheDataSourceIsLeftAlone() {
+		this.contextRunner.withPropertyValues("spring.datasource.url=" + POSTGRES_URL).run((context) -> {
+			assertThat(context).doesNotHaveBean(SshTunnelDataSourceRouting.class);
+			assertThat(context.getBean(JdbcConnectionDetails.class).getJdbcUrl()).isEqualTo(POSTGRES_URL);
+		});
+	}
+
+	@Test
+	void withTheTunnelDisabledNothingIsChanged() {
+		this.contextRunner
+			.withPropertyValues("ssh.tunnel.enabled=false", "ssh.tunnel.datasource.enabled=true",
+					"ssh.tunnel.r2dbc.enabled=true", "spring.datasource.url=" + POSTGRES_URL)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(SshTunnel.class);
+				assertThat(context.getBean(JdbcConnectionDetails.class).getJdbcUrl()).isEqualTo(POSTGRES_URL);
+			});
+	}
+
+	@Test
+	void portModeFailsStartUpNamingWhatToDoInstead() {
+		this.contextRunner
+			.withPropertyValues("ssh.tunnel.datasource.enabled=true", "ssh.tunnel.datasource.mode=port",
+					"spring.datasource.url=" + POSTGRES_URL)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(SshTunnelException.class)
+				.hasMessageContaining("ssh.tunnel.datasource.mode port")
+				.extracting("action", InstanceOfAssertFactories.STRING)
+				.contains("ssh.tunnel.datasource.mode=socket"));
+	}
+
+	@Test
+	void autoModeWithADriverWithoutSocketFactoryFailsStartUpNamingTheScheme() {
+		this.contextRunner
+			.withPropertyValues("ssh.tunnel.datasource.enabled=true",
+					"spring.datasource.url=jdbc:h2:tcp://db.internal:9092/app")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("ssh.tunnel.datasource.mode auto needs port mode for jdbc:h2: URLs"));
+	}
+
+	@Test
+	void socketModeWithADriverWithoutSocketFactoryFailsStartUp() {
+		this.contextRunner
+			.withPropertyValues("ssh.tunnel.datasource.enabled=true", "ssh.tunnel.datasource.mode=socket",
+					"spring.datasource.url=jdbc:oracle:thin:@//db.internal:1521/app")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("ssh.tunnel.datasource.mode is socket")
+				.hasMessageContaining("jdbc:oracle:"));
+	}
+
+	@Test
+	void missingUrlFailsStartUpNamingTheProperty() {
+		this.contextRunner.withPropertyValues("ssh.tunnel.datasource.enabled=true")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("spring.datasource.url is not set"));
+	}
+
+	@Test
+	void r2dbcRoutingFailsStartUpUntilPortModeExists() {
+		this.contextRunner.withPropertyValues("ssh.tunnel.r2dbc.enabled=true")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("ssh.tunnel.r2dbc.enabled is true"));
+	}
+
+	@Test
+	void userDefinedDataSourceGetsTheDriverPropertiesForItsTunnel() {
+		assertThat(SshTunnelJdbc.driverProperties(POSTGRES_URL, "reporting")).containsEntry("socketFactoryArg",
+				"reporting");
+	}
+
+}
