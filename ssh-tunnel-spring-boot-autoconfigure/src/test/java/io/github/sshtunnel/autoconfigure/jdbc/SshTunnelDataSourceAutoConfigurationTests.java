@@ -29,9 +29,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.github.sshtunnel.autoconfigure.SshTunnelAutoConfiguration;
 import io.github.sshtunnel.autoconfigure.SshTunnelDataSourceProperties.Mode;
+import io.github.sshtunnel.autoconfigure.health.SshTunnelHealthContributorAutoConfiguration;
 import io.github.sshtunnel.core.ForwardState;
 import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.core.SshTunnelException;
+import io.github.sshtunnel.health.SshTunnelHealthIndicator;
 import io.github.sshtunnel.jdbc.SshTunnelJdbc;
 import io.github.sshtunnel.testsupport.Peers;
 import io.github.sshtunnel.testsupport.TestSshServer;
@@ -169,10 +171,15 @@ class SshTunnelDataSourceAutoConfigurationTests {
 		Server h2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
 		try {
 			String url = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/mem:portmode;DB_CLOSE_DELAY=-1";
-			this.contextRunner.withPropertyValues("ssh.tunnel.datasource.enabled=true", "spring.datasource.url=" + url)
+			this.contextRunner
+				.withConfiguration(AutoConfigurations.of(SshTunnelHealthContributorAutoConfiguration.class))
+				.withPropertyValues("ssh.tunnel.datasource.enabled=true", "spring.datasource.url=" + url)
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					assertThat(context.getBean(SshTunnelDataSourceRouting.class).mode()).isEqualTo(Mode.PORT);
+					assertThat(context.getBean("sshTunnelHealthIndicator", SshTunnelHealthIndicator.class)
+						.health(true)
+						.getDetails()).containsEntry("datasource", "port");
 					SshTunnel tunnel = context.getBean(SshTunnel.class);
 					int localPort = tunnel.state().forward("datasource").localPort();
 					assertThat(localPort).isPositive().isNotEqualTo(h2.getPort());
