@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.liquibase.autoconfigure.LiquibaseConnectionDetails;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -200,6 +202,45 @@ class SshTunnelDataSourceAutoConfigurationTests {
 		}
 		finally {
 			h2.stop();
+		}
+	}
+
+	@Test
+	void flywayAndLiquibaseUrlsShareTheForwardOfTheSameHostAndPortAndGetTheirOwnOtherwise() throws SQLException {
+		Server h2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+		Server otherH2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+		try {
+			String url = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/mem:app;DB_CLOSE_DELAY=-1";
+			String flywayUrl = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/mem:migrations;DB_CLOSE_DELAY=-1";
+			String liquibaseUrl = "jdbc:h2:tcp://127.0.0.1:" + otherH2.getPort() + "/mem:changes;DB_CLOSE_DELAY=-1";
+			this.contextRunner
+				.withPropertyValues("ssh.tunnel.datasource.enabled=true", "ssh.tunnel.datasource.mode=port",
+						"spring.datasource.url=" + url, "spring.flyway.url=" + flywayUrl,
+						"spring.liquibase.url=" + liquibaseUrl)
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					SshTunnel tunnel = context.getBean(SshTunnel.class);
+					assertThat(tunnel.state().forwards()).extracting(ForwardState::name)
+						.containsExactly("datasource", "liquibase");
+					int shared = tunnel.state().forward("datasource").localPort();
+					int own = tunnel.state().forward("liquibase").localPort();
+					String routedFlyway = context.getBean(FlywayConnectionDetails.class).getJdbcUrl();
+					String routedLiquibase = context.getBean(LiquibaseConnectionDetails.class).getJdbcUrl();
+					assertThat(routedFlyway)
+						.isEqualTo("jdbc:h2:tcp://127.0.0.1:" + shared + "/mem:migrations;DB_CLOSE_DELAY=-1");
+					assertThat(routedLiquibase)
+						.isEqualTo("jdbc:h2:tcp://127.0.0.1:" + own + "/mem:changes;DB_CLOSE_DELAY=-1");
+					for (String routed : new String[] { routedFlyway, routedLiquibase }) {
+						try (Connection connection = DriverManager.getConnection(routed)) {
+							assertThat(connection.isValid(5)).isTrue();
+						}
+					}
+					assertThat(tunnel.state().forward("liquibase").openedConnections()).isPositive();
+				});
+		}
+		finally {
+			h2.stop();
+			otherH2.stop();
 		}
 	}
 
