@@ -245,6 +245,18 @@ class SshTunnelDataSourceAutoConfigurationTests {
 	}
 
 	@Test
+	void aForwardOfTheUsersNamedLikeAPortModeForwardFailsStartUpNamingIt() {
+		this.contextRunner
+			.withPropertyValues("ssh.tunnel.datasource.enabled=true", "ssh.tunnel.datasource.mode=port",
+					"spring.datasource.url=" + POSTGRES_URL, "ssh.tunnel.forwards.datasource.remote-port=5432")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(SshTunnelException.class)
+				.hasMessageContaining("ssh.tunnel.forwards.datasource")
+				.hasMessageContaining("clashes with the forward of that name that port mode adds"));
+	}
+
+	@Test
 	void unsupportedUrlFailsStartUpNamingTheSchemeAndTheForwards() {
 		this.contextRunner
 			.withPropertyValues("ssh.tunnel.datasource.enabled=true", "spring.datasource.url=jdbc:sqlite:/var/app.db")
