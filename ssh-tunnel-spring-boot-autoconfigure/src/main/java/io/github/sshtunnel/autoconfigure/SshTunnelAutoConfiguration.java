@@ -68,9 +68,17 @@ public final class SshTunnelAutoConfiguration {
 		static final String PROPERTIES_BEAN = "ssh.tunnel-" + SshTunnelProperties.class.getName();
 
 		@Bean
+		@ConditionalOnMissingBean
+		SshTunnelPortModeForwards sshTunnelPortModeForwards(Environment environment) {
+			return SshTunnelPortModeForwards.of(environment);
+		}
+
+		@Bean
 		@ConditionalOnMissingBean(name = "sshTunnel")
-		SshTunnel sshTunnel(SshTunnelFactory factory, ConfigurableListableBeanFactory beanFactory) {
-			return factory.create(beanFactory.getBean(PROPERTIES_BEAN, SshTunnelProperties.class));
+		SshTunnel sshTunnel(SshTunnelFactory factory, ConfigurableListableBeanFactory beanFactory,
+				SshTunnelPortModeForwards portModeForwards) {
+			return factory.create(beanFactory.getBean(PROPERTIES_BEAN, SshTunnelProperties.class),
+					portModeForwards.forwards());
 		}
 
 	}

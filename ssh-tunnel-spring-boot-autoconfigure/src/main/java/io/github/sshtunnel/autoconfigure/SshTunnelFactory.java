@@ -14,6 +14,7 @@ import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.Assert;
 
 import io.github.sshtunnel.core.SshClientCustomizer;
+import io.github.sshtunnel.core.ForwardSettings;
 import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.core.SshTunnelListener;
 import io.github.sshtunnel.core.TunnelSettings;
@@ -80,11 +81,21 @@ public final class SshTunnelFactory {
 	 * @throws io.github.sshtunnel.core.SshTunnelException if a property is invalid
 	 */
 	public SshTunnel create(SshTunnelProperties properties) {
+		return create(properties, List.of());
+	}
+
+	/**
+	 * Build a tunnel with more forwards than its properties declare.
+	 * @param properties the properties of the tunnel
+	 * @param extraForwards the forwards to add (those of port mode)
+	 * @return the tunnel, not yet open
+	 */
+	SshTunnel create(SshTunnelProperties properties, List<ForwardSettings> extraForwards) {
 		Assert.notNull(properties, "'properties' must not be null");
 		String prefix = prefixOf(properties);
 		TunnelSettings settings = new SshTunnelSettingsFactory(this.resourceLoader, prefix,
 				SshTunnelExplicitProperties.of(this.context.getEnvironment(), prefix))
-			.create(properties);
+			.create(properties, extraForwards);
 		List<SshClientCustomizer> clientCustomizers = this.customizers.orderedStream().toList();
 		SshTunnel tunnel = new SshTunnel(settings, clientCustomizers);
 		this.listeners.orderedStream().forEach(tunnel::addListener);

@@ -19,10 +19,10 @@ class SshTunnelFailureAnalyzer extends AbstractFailureAnalyzer<SshTunnelExceptio
 
 	/**
 	 * Beans that route a DataSource or R2DBC through the tunnel
-	 * ({@code ssh.tunnel.datasource}, {@code ssh.tunnel.r2dbc}): their failures are about
-	 * routing, not about opening.
+	 * ({@code ssh.tunnel.datasource}, {@code ssh.tunnel.r2dbc}, and the port-mode
+	 * forwards planned for them): their failures are about routing, not about opening.
 	 */
-	private static final Set<String> ROUTING_BEANS = Set.of("sshTunnelDataSourceRouting", "sshTunnelR2dbcRouting");
+	private static final Set<String> ROUTING_BEANS = Set.of("sshTunnelDataSourceRouting", "sshTunnelPortModeForwards");
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, SshTunnelException cause) {

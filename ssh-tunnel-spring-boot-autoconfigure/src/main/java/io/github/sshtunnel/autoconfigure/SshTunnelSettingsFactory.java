@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -77,8 +78,20 @@ final class SshTunnelSettingsFactory {
 	}
 
 	TunnelSettings create(SshTunnelProperties properties) {
+		return create(properties, List.of());
+	}
+
+	/**
+	 * Create the settings with more forwards than the properties declare (those of the
+	 * database URLs routed in port mode).
+	 * @param properties the properties
+	 * @param extraForwards the forwards to add after {@code ssh.tunnel.forwards}
+	 * @return the settings
+	 */
+	TunnelSettings create(SshTunnelProperties properties, List<ForwardSettings> extraForwards) {
 		try {
-			return doCreate(new SshTunnelSshConfig(this::resolve, this.setInEnvironment).apply(properties));
+			return doCreate(new SshTunnelSshConfig(this::resolve, this.setInEnvironment).apply(properties),
+					extraForwards);
 		}
 		catch (SshTunnelException ex) {
 			throw renamed(ex, this.prefix);
@@ -103,7 +116,7 @@ final class SshTunnelSettingsFactory {
 		return (text != null) ? text.replace(DEFAULT_PREFIX + ".", prefix + ".") : null;
 	}
 
-	private TunnelSettings doCreate(SshTunnelProperties properties) {
+	private TunnelSettings doCreate(SshTunnelProperties properties, List<ForwardSettings> extraForwards) {
 		HostKeyChecking checking = HostKeyChecking.parse(properties.getStrictHostKeyChecking());
 		if (checking == null) {
 			throw invalid("ssh.tunnel.strict-host-key-checking",
@@ -144,6 +157,13 @@ final class SshTunnelSettingsFactory {
 			}
 			builder.forward(new ForwardSettings(name, forward.getLocalHost(), forward.getLocalPort(),
 					forward.getRemoteHost(), forward.getRemotePort()));
+		}
+		for (ForwardSettings forward : extraForwards) {
+			if (properties.getForwards().containsKey(forward.name())) {
+				throw invalid("ssh.tunnel.forwards." + forward.name(),
+						"clashes with the forward of that name that port mode adds for a database URL; rename it");
+			}
+			builder.forward(forward);
 		}
 		return builder.build();
 	}

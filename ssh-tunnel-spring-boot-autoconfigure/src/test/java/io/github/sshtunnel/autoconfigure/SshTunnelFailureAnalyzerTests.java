@@ -158,21 +158,20 @@ class SshTunnelFailureAnalyzerTests {
 	}
 
 	@Test
-	void dataSourceRoutingUnavailableIsReportedAsRouting(CapturedOutput output) {
+	void unsupportedDataSourceUrlIsReportedAsRouting(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
 			.properties("ssh.tunnel.host=127.0.0.1", "ssh.tunnel.port=" + this.server.port(),
 					"ssh.tunnel.username=alice", "ssh.tunnel.password=right-password",
 					"ssh.tunnel.host-key=" + this.server.hostKeyFingerprint(), "spring.main.banner-mode=off",
-					"ssh.tunnel.datasource.enabled=true", "ssh.tunnel.datasource.mode=port",
-					"spring.datasource.url=jdbc:postgresql://db.internal:5432/app")
+					"ssh.tunnel.datasource.enabled=true", "spring.datasource.url=jdbc:sqlite:/var/app/app.db")
 			.run()
 			.close());
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("The database could not be routed through the SSH tunnel")
-			.contains("ssh.tunnel.datasource.mode port needs port mode for jdbc:postgresql: URLs")
+			.contains("spring.datasource.url: Cannot route the jdbc:sqlite URL through the SSH tunnel")
 			.doesNotContain("right-password");
 		String afterAction = output.toString().substring(output.toString().lastIndexOf("Action:"));
-		assertThat(afterAction).contains("ssh.tunnel.datasource.mode=socket");
+		assertThat(afterAction).contains("ssh.tunnel.forwards");
 	}
 
 	private void assertFailure(CapturedOutput output, List<String> properties, String description, String action) {

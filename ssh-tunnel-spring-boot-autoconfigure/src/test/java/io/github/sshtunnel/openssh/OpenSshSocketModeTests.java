@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
@@ -19,6 +20,8 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.github.sshtunnel.autoconfigure.SshTunnelAutoConfiguration;
@@ -34,6 +37,7 @@ import io.github.sshtunnel.testsupport.Peers;
 import io.github.sshtunnel.testsupport.TestPostgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * {@code socket} mode through a real OpenSSH {@code sshd}: the DataSource keeps
@@ -111,6 +115,35 @@ class OpenSshSocketModeTests {
 				Health health = context.getBean("sshTunnelHealthIndicator", SshTunnelHealthIndicator.class)
 					.health(true);
 				assertThat(health.getDetails()).containsEntry("datasource", "socket");
+			});
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void theSameVerifyFullUrlFailsInPortModeAndTheWarningPointsToSocketMode(CapturedOutput output) {
+		String url = verifyFullUrl("localhost:" + postgres.port());
+		this.contextRunner
+			.withPropertyValues("ssh.tunnel.datasource.mode=port", "spring.datasource.url=" + url,
+					"spring.datasource.username=postgres", "spring.datasource.hikari.connection-timeout=3000")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output)
+					.contains("spring.datasource.url asks for TLS host-name verification, which will "
+							+ "fail in port mode")
+					.contains("Use ssh.tunnel.datasource.mode=socket");
+				ForwardState forward = context.getBean(SshTunnel.class).state().forward("datasource");
+				assertThat(forward.isBound()).isTrue();
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+				assertThatException().isThrownBy(() -> jdbc.queryForObject("select 1", Integer.class))
+					.havingRootCause()
+					.withMessageContaining("127.0.0.1")
+					.withMessageContaining("could not be verified");
+				// the forward carried the connection: only the host name check failed
+				assertThat(context.getBean(SshTunnel.class).state().forward("datasource").openedConnections())
+					.isPositive();
+				Health health = context.getBean("sshTunnelHealthIndicator", SshTunnelHealthIndicator.class)
+					.health(true);
+				assertThat(health.getDetails()).containsEntry("datasource", "port");
 			});
 	}
 

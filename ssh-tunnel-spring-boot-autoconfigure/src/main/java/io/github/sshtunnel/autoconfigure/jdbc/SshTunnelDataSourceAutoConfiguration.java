@@ -21,6 +21,7 @@ import org.springframework.core.env.Environment;
 import io.github.sshtunnel.autoconfigure.SshTunnelAutoConfiguration;
 import io.github.sshtunnel.autoconfigure.SshTunnelDataSourceProperties;
 import io.github.sshtunnel.autoconfigure.SshTunnelDataSourceProperties.Mode;
+import io.github.sshtunnel.autoconfigure.SshTunnelPortModeForwards;
 import io.github.sshtunnel.core.SshTunnel;
 
 /**
@@ -28,8 +29,10 @@ import io.github.sshtunnel.core.SshTunnel;
  * through the {@code sshTunnel} bean when {@code ssh.tunnel.datasource.enabled} is true:
  * {@code spring.datasource.url} stays as written, and the connection details that Boot's
  * DataSource (whatever the pool) and Flyway (also with its own {@code spring.flyway.url})
- * connect with carry the driver's socket-factory settings. With
- * {@code ssh.tunnel.enabled=false} nothing changes.
+ * connect with carry the driver's socket-factory settings ({@code socket} mode) or point
+ * at the tunnel's local forwards ({@code port} mode, see
+ * {@link SshTunnelPortModeForwards}). With {@code ssh.tunnel.enabled=false} nothing
+ * changes.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -49,12 +52,12 @@ public final class SshTunnelDataSourceAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SshTunnelDataSourceRouting sshTunnelDataSourceRouting(@Qualifier(TUNNEL) SshTunnel tunnel,
-			DataSourceProperties properties, Environment environment) {
+			DataSourceProperties properties, Environment environment, SshTunnelPortModeForwards portModeForwards) {
 		Mode mode = Binder.get(environment)
 			.bind("ssh.tunnel.datasource", SshTunnelDataSourceProperties.class)
 			.orElseGet(SshTunnelDataSourceProperties::new)
 			.getMode();
-		return SshTunnelDataSourceRouting.choose(TUNNEL, tunnel, mode, properties.getUrl());
+		return SshTunnelDataSourceRouting.choose(TUNNEL, tunnel, mode, properties.getUrl(), portModeForwards);
 	}
 
 	@Bean

@@ -3,10 +3,13 @@ package io.github.sshtunnel.autoconfigure.jdbc;
 import org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails;
 import org.springframework.boot.flyway.autoconfigure.FlywayProperties;
 
+import io.github.sshtunnel.autoconfigure.SshTunnelPortModeForwards;
+
 /**
- * Flyway's connection details from {@code spring.flyway.*}, as Boot's own, with the
- * driver's socket-factory settings added to {@code spring.flyway.url} when it is set
- * (without it Flyway uses the DataSource, routed already).
+ * Flyway's connection details from {@code spring.flyway.*}, as Boot's own, with the URL
+ * {@code spring.flyway.url}, when it is set, routed as the DataSource's (socket-factory
+ * settings added, or pointed at its local forwards in port mode) (without it Flyway uses
+ * the DataSource, routed already).
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -34,7 +37,7 @@ final class SshTunnelFlywayConnectionDetails implements FlywayConnectionDetails 
 	@Override
 	public String getJdbcUrl() {
 		String url = this.properties.getUrl();
-		return (url != null) ? this.routing.route(url) : null;
+		return (url != null) ? this.routing.route(url, SshTunnelPortModeForwards.FLYWAY) : null;
 	}
 
 	@Override

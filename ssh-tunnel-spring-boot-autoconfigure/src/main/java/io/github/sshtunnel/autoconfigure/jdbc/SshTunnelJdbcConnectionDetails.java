@@ -5,8 +5,8 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 /**
  * The DataSource's connection details from {@code spring.datasource.*}, as Boot's own,
- * with the driver's socket-factory settings added to the URL: every pool gets them, and
- * the property stays as written.
+ * with the URL routed (socket-factory settings added, or pointed at the local forwards in
+ * port mode): every pool gets it, and the property stays as written.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */

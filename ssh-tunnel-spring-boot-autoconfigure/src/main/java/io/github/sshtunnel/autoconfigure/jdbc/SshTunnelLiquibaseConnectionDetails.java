@@ -3,10 +3,13 @@ package io.github.sshtunnel.autoconfigure.jdbc;
 import org.springframework.boot.liquibase.autoconfigure.LiquibaseConnectionDetails;
 import org.springframework.boot.liquibase.autoconfigure.LiquibaseProperties;
 
+import io.github.sshtunnel.autoconfigure.SshTunnelPortModeForwards;
+
 /**
  * Liquibase's connection details from {@code spring.liquibase.*}, as Boot's own, with the
- * driver's socket-factory settings added to {@code spring.liquibase.url} when it is set
- * (without it Liquibase uses the DataSource, routed already).
+ * URL {@code spring.liquibase.url}, when it is set, routed as the DataSource's
+ * (socket-factory settings added, or pointed at its local forwards in port mode) (without
+ * it Liquibase uses the DataSource, routed already).
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -34,7 +37,7 @@ final class SshTunnelLiquibaseConnectionDetails implements LiquibaseConnectionDe
 	@Override
 	public String getJdbcUrl() {
 		String url = this.properties.getUrl();
-		return (url != null) ? this.routing.route(url) : null;
+		return (url != null) ? this.routing.route(url, SshTunnelPortModeForwards.LIQUIBASE) : null;
 	}
 
 	@Override

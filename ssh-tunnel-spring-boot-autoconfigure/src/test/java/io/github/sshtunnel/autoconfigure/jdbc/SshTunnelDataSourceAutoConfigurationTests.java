@@ -9,21 +9,33 @@ import java.util.Properties;
 
 import javax.sql.DataSource;
 
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import org.h2.tools.Server;
+
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.liquibase.autoconfigure.LiquibaseConnectionDetails;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.github.sshtunnel.autoconfigure.SshTunnelAutoConfiguration;
 import io.github.sshtunnel.autoconfigure.SshTunnelDataSourceProperties.Mode;
+import io.github.sshtunnel.autoconfigure.health.SshTunnelHealthContributorAutoConfiguration;
+import io.github.sshtunnel.core.ForwardState;
 import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.core.SshTunnelException;
+import io.github.sshtunnel.health.SshTunnelHealthIndicator;
 import io.github.sshtunnel.jdbc.SshTunnelJdbc;
 import io.github.sshtunnel.testsupport.Peers;
 import io.github.sshtunnel.testsupport.TestSshServer;
@@ -134,26 +146,134 @@ class SshTunnelDataSourceAutoConfigurationTests {
 	}
 
 	@Test
-	void portModeFailsStartUpNamingWhatToDoInstead() {
+	void portModeForwardsTheUrlsHostAndRewritesItToTheLocalEnd() {
+		Peers.requirePostgres();
 		this.contextRunner
 			.withPropertyValues("ssh.tunnel.datasource.enabled=true", "ssh.tunnel.datasource.mode=port",
-					"spring.datasource.url=" + POSTGRES_URL)
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.isInstanceOf(SshTunnelException.class)
-				.hasMessageContaining("ssh.tunnel.datasource.mode port")
-				.extracting("action", InstanceOfAssertFactories.STRING)
-				.contains("ssh.tunnel.datasource.mode=socket"));
+					"spring.datasource.url=" + POSTGRES_URL, "spring.datasource.username=postgres")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(SshTunnelDataSourceRouting.class).mode()).isEqualTo(Mode.PORT);
+				SshTunnel tunnel = context.getBean(SshTunnel.class);
+				ForwardState forward = tunnel.state().forward("datasource");
+				assertThat(forward.isBound()).isTrue();
+				assertThat(forward.remoteHost()).isEqualTo("127.0.0.1");
+				assertThat(forward.remotePort()).isEqualTo(5432);
+				assertThat(context.getBean(JdbcConnectionDetails.class).getJdbcUrl())
+					.isEqualTo("jdbc:postgresql://127.0.0.1:" + forward.localPort() + "/postgres");
+				assertThat(context.getEnvironment().getProperty("spring.datasource.url")).isEqualTo(POSTGRES_URL);
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+				assertThat(jdbc.queryForObject("select 1", Integer.class)).isEqualTo(1);
+				assertThat(tunnel.state().forward("datasource").openedConnections()).isPositive();
+			});
 	}
 
 	@Test
-	void autoModeWithADriverWithoutSocketFactoryFailsStartUpNamingTheScheme() {
+	void autoModeRoutesH2TcpInPortModeWithTheUrlAsWritten() throws SQLException {
+		Server h2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+		try {
+			String url = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/mem:portmode;DB_CLOSE_DELAY=-1";
+			this.contextRunner
+				.withConfiguration(AutoConfigurations.of(SshTunnelHealthContributorAutoConfiguration.class))
+				.withPropertyValues("ssh.tunnel.datasource.enabled=true", "spring.datasource.url=" + url)
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					assertThat(context.getBean(SshTunnelDataSourceRouting.class).mode()).isEqualTo(Mode.PORT);
+					assertThat(context.getBean("sshTunnelHealthIndicator", SshTunnelHealthIndicator.class)
+						.health(true)
+						.getDetails()).containsEntry("datasource", "port");
+					SshTunnel tunnel = context.getBean(SshTunnel.class);
+					int localPort = tunnel.state().forward("datasource").localPort();
+					assertThat(localPort).isPositive().isNotEqualTo(h2.getPort());
+					assertThat(context.getBean(JdbcConnectionDetails.class).getJdbcUrl())
+						.isEqualTo("jdbc:h2:tcp://127.0.0.1:" + localPort + "/mem:portmode;DB_CLOSE_DELAY=-1");
+					JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+					jdbc.execute("create table greeting (text varchar(40))");
+					jdbc.update("insert into greeting values ('through the forward')");
+					assertThat(jdbc.queryForObject("select text from greeting", String.class))
+						.isEqualTo("through the forward");
+					assertThat(tunnel.state().forward("datasource").openedConnections()).isPositive();
+				});
+			// the data is in the H2 server itself, reached directly
+			try (Connection direct = DriverManager
+				.getConnection("jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/mem:portmode;DB_CLOSE_DELAY=-1")) {
+				assertThat(direct.createStatement().executeQuery("select count(*) from greeting").next()).isTrue();
+			}
+		}
+		finally {
+			h2.stop();
+		}
+	}
+
+	@Test
+	void flywayAndLiquibaseUrlsShareTheForwardOfTheSameHostAndPortAndGetTheirOwnOtherwise() throws SQLException {
+		Server h2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+		Server otherH2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+		try {
+			String url = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/mem:app;DB_CLOSE_DELAY=-1";
+			String flywayUrl = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/mem:migrations;DB_CLOSE_DELAY=-1";
+			String liquibaseUrl = "jdbc:h2:tcp://127.0.0.1:" + otherH2.getPort() + "/mem:changes;DB_CLOSE_DELAY=-1";
+			this.contextRunner
+				.withPropertyValues("ssh.tunnel.datasource.enabled=true", "ssh.tunnel.datasource.mode=port",
+						"spring.datasource.url=" + url, "spring.flyway.url=" + flywayUrl,
+						"spring.liquibase.url=" + liquibaseUrl)
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					SshTunnel tunnel = context.getBean(SshTunnel.class);
+					assertThat(tunnel.state().forwards()).extracting(ForwardState::name)
+						.containsExactly("datasource", "liquibase");
+					int shared = tunnel.state().forward("datasource").localPort();
+					int own = tunnel.state().forward("liquibase").localPort();
+					String routedFlyway = context.getBean(FlywayConnectionDetails.class).getJdbcUrl();
+					String routedLiquibase = context.getBean(LiquibaseConnectionDetails.class).getJdbcUrl();
+					assertThat(routedFlyway)
+						.isEqualTo("jdbc:h2:tcp://127.0.0.1:" + shared + "/mem:migrations;DB_CLOSE_DELAY=-1");
+					assertThat(routedLiquibase)
+						.isEqualTo("jdbc:h2:tcp://127.0.0.1:" + own + "/mem:changes;DB_CLOSE_DELAY=-1");
+					for (String routed : new String[] { routedFlyway, routedLiquibase }) {
+						try (Connection connection = DriverManager.getConnection(routed)) {
+							assertThat(connection.isValid(5)).isTrue();
+						}
+					}
+					assertThat(tunnel.state().forward("liquibase").openedConnections()).isPositive();
+				});
+		}
+		finally {
+			h2.stop();
+			otherH2.stop();
+		}
+	}
+
+	@Test
+	void aForwardOfTheUsersNamedLikeAPortModeForwardFailsStartUpNamingIt() {
 		this.contextRunner
-			.withPropertyValues("ssh.tunnel.datasource.enabled=true",
-					"spring.datasource.url=jdbc:h2:tcp://db.internal:9092/app")
+			.withPropertyValues("ssh.tunnel.datasource.enabled=true", "ssh.tunnel.datasource.mode=port",
+					"spring.datasource.url=" + POSTGRES_URL, "ssh.tunnel.forwards.datasource.remote-port=5432")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("ssh.tunnel.datasource.mode auto needs port mode for jdbc:h2: URLs"));
+				.isInstanceOf(SshTunnelException.class)
+				.hasMessageContaining("ssh.tunnel.forwards.datasource")
+				.hasMessageContaining("clashes with the forward of that name that port mode adds"));
+	}
+
+	@Test
+	void unsupportedUrlFailsStartUpNamingTheSchemeAndTheForwards() {
+		this.contextRunner
+			.withPropertyValues("ssh.tunnel.datasource.enabled=true", "spring.datasource.url=jdbc:sqlite:/var/app.db")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(SshTunnelException.class)
+				.hasMessageContaining("spring.datasource.url")
+				.hasMessageContaining("jdbc:sqlite")
+				.extracting("action", InstanceOfAssertFactories.STRING)
+				.contains("ssh.tunnel.forwards"));
+		this.contextRunner
+			.withPropertyValues("ssh.tunnel.datasource.enabled=true", "ssh.tunnel.datasource.mode=port",
+					"spring.datasource.url=jdbc:h2:mem:app")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("jdbc:h2")
+				.hasMessageContaining("ssh.tunnel.forwards"));
 	}
 
 	@Test
@@ -176,11 +296,32 @@ class SshTunnelDataSourceAutoConfigurationTests {
 	}
 
 	@Test
-	void r2dbcRoutingFailsStartUpUntilPortModeExists() {
-		this.contextRunner.withPropertyValues("ssh.tunnel.r2dbc.enabled=true")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("ssh.tunnel.r2dbc.enabled is true"));
+	void r2dbcPostgresConnectsThroughALocalForwardWithTheUrlAsWritten() {
+		Peers.requirePostgres();
+		String url = "r2dbc:postgresql://127.0.0.1:5432/postgres";
+		this.contextRunner.withConfiguration(AutoConfigurations.of(R2dbcAutoConfiguration.class))
+			.withPropertyValues("ssh.tunnel.r2dbc.enabled=true", "spring.r2dbc.url=" + url,
+					"spring.r2dbc.username=postgres")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				SshTunnel tunnel = context.getBean(SshTunnel.class);
+				ForwardState forward = tunnel.state().forward("r2dbc");
+				assertThat(forward.isBound()).isTrue();
+				assertThat(context.getBean(R2dbcConnectionDetails.class)
+					.getConnectionFactoryOptions()
+					.getValue(ConnectionFactoryOptions.PORT)).isEqualTo(forward.localPort());
+				assertThat(context.getEnvironment().getProperty("spring.r2dbc.url")).isEqualTo(url);
+				ConnectionFactory connectionFactory = context.getBean(ConnectionFactory.class);
+				Integer one = Mono
+					.usingWhen(connectionFactory.create(),
+							(connection) -> Mono.from(connection.createStatement("select 1 as one").execute())
+								.flatMap((result) -> Mono
+									.from(result.map((row, meta) -> row.get("one", Integer.class)))),
+							io.r2dbc.spi.Connection::close)
+					.block(Duration.ofSeconds(20));
+				assertThat(one).isEqualTo(1);
+				assertThat(tunnel.state().forward("r2dbc").openedConnections()).isPositive();
+			});
 	}
 
 	@Test
