@@ -106,7 +106,9 @@ public final class Route {
 						hopVerifier::preferredKeyTypes, hopListener, customizers);
 				clients.add(hopClient);
 				hopClient.start();
-				hops.add(new Hop(hopSettings, new ConnectionAttempt(hopClient, hopSettings, hopVerifier), label));
+				hops.add(new Hop(hopSettings,
+						new ConnectionAttempt(hopClient, hopSettings, hopVerifier, jumpHost.certificateProperty(i)),
+						label));
 			}
 		}
 		catch (RuntimeException ex) {
