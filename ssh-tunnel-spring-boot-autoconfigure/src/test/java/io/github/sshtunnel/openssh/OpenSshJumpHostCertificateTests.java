@@ -7,11 +7,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.sshtunnel.core.AuthenticationUsed;
 import io.github.sshtunnel.core.CertificateSource;
 import io.github.sshtunnel.core.ForwardSettings;
 import io.github.sshtunnel.core.JumpHost;
@@ -154,14 +158,27 @@ class OpenSshJumpHostCertificateTests {
 	}
 
 	private void assertTunnelWorksThroughTheJumpHost(TunnelSettings settings) throws Exception {
+		String hopFingerprint = fingerprint(Path.of(this.hopKey + ".pub"));
 		try (SshTunnel tunnel = new SshTunnel(settings).open()) {
 			assertThat(TestTcpServer.exchange(tunnel.localPort("echo"), "hop-certified")).isEqualTo("hop-certified");
+			// the certified key's fingerprint, as sshd logs it ("ED25519-CERT
+			// SHA256:...")
+			assertThat(tunnel.state().jumpHostAuthentications())
+				.containsExactly(new AuthenticationUsed("publickey", hopFingerprint));
+			assertThat(tunnel.state().authentication().method()).isEqualTo("publickey");
+			assertThat(this.target.log()).contains(tunnel.state().authentication().keyFingerprint());
 		}
 		assertThat(this.jump.log()).contains("Accepted publickey")
-			.contains("ED25519-CERT")
+			.contains("ED25519-CERT " + hopFingerprint)
 			.contains("server_request_direct_tcpip")
 			.contains("port " + this.target.port());
 		assertThat(this.target.log()).contains("Accepted publickey");
+	}
+
+	private static String fingerprint(Path publicKey) throws Exception {
+		return KeyUtils.getFingerPrint(AuthorizedKeyEntry.readAuthorizedKeys(publicKey)
+			.get(0)
+			.resolvePublicKey(null, PublicKeyEntryResolver.FAILING));
 	}
 
 	private JumpHost.Builder jumpHost() {

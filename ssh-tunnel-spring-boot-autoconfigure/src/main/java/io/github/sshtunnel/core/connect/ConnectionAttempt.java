@@ -19,6 +19,7 @@ import io.github.sshtunnel.core.hostkey.HostKeyVerifier;
 import io.github.sshtunnel.core.keys.AgentAuthentication;
 import io.github.sshtunnel.core.keys.AgentClient;
 import io.github.sshtunnel.core.keys.AgentCertificates;
+import io.github.sshtunnel.core.keys.AuthenticationRecorder;
 import io.github.sshtunnel.core.keys.UserCertificates;
 
 /**
@@ -127,7 +128,9 @@ public final class ConnectionAttempt {
 				session.addPasswordIdentity(this.settings.getPassword());
 			}
 			authenticating = true;
+			AuthenticationRecorder.install(session);
 			session.auth().verify(remaining(deadline));
+			AuthenticationRecorder.authenticated(session);
 			return session;
 		}
 		catch (IOException | RuntimeException ex) {
