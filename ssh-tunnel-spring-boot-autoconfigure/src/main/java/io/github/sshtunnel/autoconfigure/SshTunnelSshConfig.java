@@ -68,9 +68,10 @@ final class SshTunnelSshConfig {
 		}
 		Predicate<String> explicit = (name) -> this.explicitInEnvironment.test(name)
 				|| !Objects.equals(value(properties, name), value(DEFAULTS, name));
-		SshConfigEntry entry = SshConfig.of(file(properties.getSshConfig().trim()))
-			.resolve(properties.getHost().trim(), explicit.test("username") ? properties.getUsername() : null,
-					explicit.test("port") ? properties.getPort() : null);
+		SshConfig config = SshConfig.of(file(properties.getSshConfig().trim()));
+		SshConfigEntry entry = config.resolve(properties.getHost().trim(),
+				explicit.test("username") ? properties.getUsername() : null,
+				explicit.test("port") ? properties.getPort() : null);
 		SshTunnelProperties effective = new SshTunnelProperties();
 		copy(properties, effective);
 		effective.setHost(entry.hostName());
@@ -86,7 +87,8 @@ final class SshTunnelSshConfig {
 		set(explicit, "keepalive.interval", entry.serverAliveInterval(), effective.getKeepalive()::setInterval);
 		set(explicit, "keepalive.count-max", entry.serverAliveCountMax(), effective.getKeepalive()::setCountMax);
 		if (properties.getJumpHosts().isEmpty()) {
-			set(explicit, "proxy-jump", entry.proxyJump(), effective::setProxyJump);
+			set(explicit, "proxy-jump", (entry.proxyJump() != null) ? config.resolveJumpHosts(entry.proxyJump()) : null,
+					effective::setProxyJump);
 		}
 		set(explicit, "certificate", firstExistingFile(entry.certificateFiles()), effective::setCertificate);
 		if (logger.isDebugEnabled()) {

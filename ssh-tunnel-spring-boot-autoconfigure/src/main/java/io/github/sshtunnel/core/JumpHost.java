@@ -144,6 +144,11 @@ public final class JumpHost {
 	 * @return the settings of the hop
 	 */
 	public TunnelSettings settingsFor(TunnelSettings tunnel, int index) {
+		SettingsValidation.require(
+				this.certificate == null || this.privateKey != null || tunnel.getPrivateKey() != null
+						|| this.identityAgent != null || tunnel.getIdentityAgent() != null,
+				certificateProperty(index), "needs a private key or an identity agent (ssh.tunnel.jump-hosts[" + index
+						+ "].private-key or identity-agent, or the tunnel's): the certificate's private key");
 		TunnelSettings.Builder builder = TunnelSettings.builder(this.host)
 			.port(this.port)
 			.username((this.username != null) ? this.username : tunnel.getUsername())
@@ -163,6 +168,18 @@ public final class JumpHost {
 			builder.knownHosts(tunnel.getKnownHosts());
 		}
 		return builder.build();
+	}
+
+	/**
+	 * Return the property that holds the certificate this hop logs in with, for messages:
+	 * the hop's own {@code ssh.tunnel.jump-hosts[N].certificate}, else the tunnel's
+	 * {@code ssh.tunnel.certificate} it inherits.
+	 * @param index the hop's index, from 0
+	 * @return the property name
+	 */
+	public String certificateProperty(int index) {
+		return (this.certificate != null) ? "ssh.tunnel.jump-hosts[" + index + "].certificate"
+				: "ssh.tunnel.certificate";
 	}
 
 	private CertificateSource certificate(TunnelSettings tunnel) {

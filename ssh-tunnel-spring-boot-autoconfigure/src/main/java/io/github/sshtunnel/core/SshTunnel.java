@@ -25,6 +25,7 @@ import io.github.sshtunnel.core.connect.Route;
 import io.github.sshtunnel.core.forward.ForwardContext;
 import io.github.sshtunnel.core.forward.LocalForward;
 import io.github.sshtunnel.core.hostkey.HostKeyVerifier;
+import io.github.sshtunnel.core.keys.AuthenticationRecorder;
 import io.github.sshtunnel.core.keys.PrivateKeys;
 import io.github.sshtunnel.core.session.SessionEvents;
 import io.github.sshtunnel.core.session.SessionSupervisor;
@@ -229,7 +230,9 @@ public final class SshTunnel implements AutoCloseable {
 				this.settings.getJumpHosts()
 					.stream()
 					.map((jumpHost) -> jumpHost.getHost() + ":" + jumpHost.getPort())
-					.toList());
+					.toList(),
+				(now.session() != null) ? now.session().getAttribute(AuthenticationRecorder.USED) : null,
+				Route.jumpHostAuthentications(now.session()));
 	}
 
 	/**

@@ -24,11 +24,16 @@ import java.util.List;
  * @param handshakesDropped handshakes the server dropped and that were tried again
  * @param jumpHosts the jump hosts on the way to the server, first hop first, each as
  * {@code host:port}; empty for a direct connection
+ * @param authentication how the current session to the server logged in (method and key
+ * fingerprint), or {@code null} without a session
+ * @param jumpHostAuthentications how the current session to each jump host logged in,
+ * first hop first; empty without a session or for a direct connection
  * @author ssh-tunnel-spring-boot-starter contributors
  */
 public record TunnelState(String host, int port, String username, SessionStatus status, String hostKeyFingerprint,
 		Instant connectedSince, long reconnects, String lastError, List<ForwardState> forwards, long keyExchanges,
-		Instant lastKeepaliveReply, long handshakesDropped, List<String> jumpHosts) {
+		Instant lastKeepaliveReply, long handshakesDropped, List<String> jumpHosts, AuthenticationUsed authentication,
+		List<AuthenticationUsed> jumpHostAuthentications) {
 
 	/**
 	 * Whether the session is open and authenticated and every forward is bound

@@ -1,11 +1,14 @@
 package io.github.sshtunnel.health;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
+import io.github.sshtunnel.core.AuthenticationUsed;
 import io.github.sshtunnel.core.ForwardState;
 import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.core.TunnelState;
@@ -38,6 +41,23 @@ public class SshTunnelHealthIndicator extends AbstractHealthIndicator {
 		this.routing = Map.copyOf(routing);
 	}
 
+	private static List<Map<String, Object>> jumpHostAuthentication(TunnelState state) {
+		List<Map<String, Object>> hops = new ArrayList<>();
+		for (int i = 0; i < state.jumpHostAuthentications().size(); i++) {
+			AuthenticationUsed used = state.jumpHostAuthentications().get(i);
+			Map<String, Object> hop = new LinkedHashMap<>();
+			if (i < state.jumpHosts().size()) {
+				hop.put("jumpHost", state.jumpHosts().get(i));
+			}
+			hop.put("authMethod", used.method());
+			if (used.keyFingerprint() != null) {
+				hop.put("keyFingerprint", used.keyFingerprint());
+			}
+			hops.add(hop);
+		}
+		return hops;
+	}
+
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		TunnelState state = this.tunnel.state();
@@ -56,6 +76,15 @@ public class SshTunnelHealthIndicator extends AbstractHealthIndicator {
 		}
 		if (state.hostKeyFingerprint() != null) {
 			builder.withDetail("hostKeyFingerprint", state.hostKeyFingerprint());
+		}
+		if (state.authentication() != null) {
+			builder.withDetail("authMethod", state.authentication().method());
+			if (state.authentication().keyFingerprint() != null) {
+				builder.withDetail("keyFingerprint", state.authentication().keyFingerprint());
+			}
+		}
+		if (!state.jumpHostAuthentications().isEmpty()) {
+			builder.withDetail("jumpHostAuthentication", jumpHostAuthentication(state));
 		}
 		if (state.connectedSince() != null) {
 			builder.withDetail("connectedSince", state.connectedSince().toString());

@@ -100,6 +100,23 @@ class SshTunnelJumpHostPropertiesTests {
 	}
 
 	@Test
+	void aHopsCertificateWithoutAnyKeyNamesTheHopsCertificateProperty() {
+		TunnelSettings settings = settings("ssh.tunnel.password", "tunnel-secret", "ssh.tunnel.jump-hosts[0].host",
+				"bastion", "ssh.tunnel.jump-hosts[0].certificate", "file:/keys/id-cert.pub");
+		JumpHost hop = settings.getJumpHosts().get(0);
+		assertThat(hop.certificateProperty(0)).isEqualTo("ssh.tunnel.jump-hosts[0].certificate");
+		assertThatExceptionOfType(SshTunnelException.class).isThrownBy(() -> hop.settingsFor(settings, 0))
+			.satisfies((ex) -> {
+				assertThat(ex.getReason()).isEqualTo(SshTunnelException.Reason.INVALID_CONFIGURATION);
+				assertThat(ex.getMessage()).contains("ssh.tunnel.jump-hosts[0].certificate")
+					.contains("needs a private key or an identity agent")
+					.doesNotContain("tunnel-secret");
+			});
+		JumpHost inheriting = settings("ssh.tunnel.proxy-jump", "bastion").getJumpHosts().get(0);
+		assertThat(inheriting.certificateProperty(0)).isEqualTo("ssh.tunnel.certificate");
+	}
+
+	@Test
 	void rejectsAJumpHostWithoutHostNamingIt() {
 		assertThatExceptionOfType(SshTunnelException.class)
 			.isThrownBy(() -> settings("ssh.tunnel.jump-hosts[0].port", "2222"))

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.UserAuthFactory;
+import org.apache.sshd.client.auth.keyboard.UserAuthKeyboardInteractiveFactory;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.auth.password.PasswordIdentityProvider;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
@@ -36,6 +37,7 @@ import io.github.sshtunnel.core.SshClientCustomizer;
 import io.github.sshtunnel.core.TunnelSettings;
 import io.github.sshtunnel.core.hostkey.HostCertificates;
 import io.github.sshtunnel.core.keys.AgentAuthentication;
+import io.github.sshtunnel.core.keys.AuthenticationRecorder;
 import io.github.sshtunnel.core.keys.UnattendedInteraction;
 
 /**
@@ -105,8 +107,16 @@ public final class SshClientFactory {
 		List<UserAuthFactory> defaults = client.getUserAuthFactories();
 		for (UserAuthFactory factory : (defaults != null && !defaults.isEmpty()) ? defaults
 				: SshClient.DEFAULT_USER_AUTH_FACTORIES) {
-			userAuthFactories.add(UserAuthPublicKeyFactory.NAME.equals(factory.getName())
-					? new AgentAuthentication(SIGNATURES) : factory);
+			if (UserAuthPublicKeyFactory.NAME.equals(factory.getName())) {
+				userAuthFactories.add(new AgentAuthentication(SIGNATURES));
+			}
+			else if (UserAuthKeyboardInteractiveFactory.NAME.equals(factory.getName())) {
+				// reports its success (health: which method logged in)
+				userAuthFactories.add(AuthenticationRecorder.keyboardInteractive());
+			}
+			else {
+				userAuthFactories.add(factory);
+			}
 		}
 		client.setUserAuthFactories(userAuthFactories);
 		List<NamedFactory<Cipher>> ciphers = new ArrayList<>();

@@ -101,6 +101,18 @@ public final class SshConfig {
 		return EntryFactory.create(this, host, values);
 	}
 
+	/**
+	 * Look each hop of a {@code ProxyJump} list up as a {@code Host} alias of this file
+	 * for its {@code HostName}, {@code Port} and {@code User}, as {@code ssh -J} does; a
+	 * user or port written in the hop wins, a hop that is no alias stays as written.
+	 * @param proxyJump the list in OpenSSH's syntax
+	 * @return the list with every hop's host name, port and user filled in
+	 */
+	public String resolveJumpHosts(String proxyJump) {
+		Objects.requireNonNull(proxyJump, "'proxyJump' must not be null");
+		return new JumpAliases(this).resolve(proxyJump);
+	}
+
 	Path file() {
 		return this.file;
 	}

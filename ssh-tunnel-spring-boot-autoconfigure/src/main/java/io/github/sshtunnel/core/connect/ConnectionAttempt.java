@@ -19,6 +19,7 @@ import io.github.sshtunnel.core.hostkey.HostKeyVerifier;
 import io.github.sshtunnel.core.keys.AgentAuthentication;
 import io.github.sshtunnel.core.keys.AgentClient;
 import io.github.sshtunnel.core.keys.AgentCertificates;
+import io.github.sshtunnel.core.keys.AuthenticationRecorder;
 import io.github.sshtunnel.core.keys.UserCertificates;
 
 /**
@@ -37,6 +38,8 @@ public final class ConnectionAttempt {
 
 	private final HostKeyVerifier verifier;
 
+	private final String certificateProperty;
+
 	private volatile ConnectFuture pending;
 
 	private volatile boolean cancelled;
@@ -48,9 +51,23 @@ public final class ConnectionAttempt {
 	 * @param verifier the client's host-key verifier
 	 */
 	public ConnectionAttempt(SshClient client, TunnelSettings settings, HostKeyVerifier verifier) {
+		this(client, settings, verifier, UserCertificates.PROPERTY);
+	}
+
+	/**
+	 * Create the attempts of a session whose certificate comes from another property (a
+	 * jump host's own certificate).
+	 * @param client the started client
+	 * @param settings the settings
+	 * @param verifier the client's host-key verifier
+	 * @param certificateProperty the certificate's property, named in messages
+	 */
+	public ConnectionAttempt(SshClient client, TunnelSettings settings, HostKeyVerifier verifier,
+			String certificateProperty) {
 		this.client = client;
 		this.settings = settings;
 		this.verifier = verifier;
+		this.certificateProperty = certificateProperty;
 	}
 
 	/**
@@ -82,13 +99,13 @@ public final class ConnectionAttempt {
 		try {
 			List<KeyPair> keys = (this.settings.getPrivateKey() != null) ? UserCertificates.identities(
 					this.settings.getPrivateKey(), this.settings.getPrivateKeyPassphrase(),
-					this.settings.getCertificate(), this.settings.getUsername(), UserCertificates.PROPERTY) : List.of();
+					this.settings.getCertificate(), this.settings.getUsername(), this.certificateProperty) : List.of();
 			if (this.settings.getIdentityAgent() != null) {
 				agent = AgentClient.open(this.settings.getIdentityAgent(), agentTimeout(deadline));
 				agentKeys = agent.identities();
 				if (this.settings.getPrivateKey() == null && this.settings.getCertificate() != null) {
 					agentKeys = AgentCertificates.withCertificate(agent, agentKeys, this.settings.getCertificate(),
-							this.settings.getUsername(), UserCertificates.PROPERTY);
+							this.settings.getUsername(), this.certificateProperty);
 				}
 			}
 			this.verifier.reset();
@@ -111,7 +128,9 @@ public final class ConnectionAttempt {
 				session.addPasswordIdentity(this.settings.getPassword());
 			}
 			authenticating = true;
+			AuthenticationRecorder.install(session);
 			session.auth().verify(remaining(deadline));
+			AuthenticationRecorder.authenticated(session);
 			return session;
 		}
 		catch (IOException | RuntimeException ex) {

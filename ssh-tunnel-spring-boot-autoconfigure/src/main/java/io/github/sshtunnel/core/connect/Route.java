@@ -12,6 +12,7 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
+import io.github.sshtunnel.core.AuthenticationUsed;
 import io.github.sshtunnel.core.JumpHost;
 import io.github.sshtunnel.core.SshClientCustomizer;
 import io.github.sshtunnel.core.SshTunnelException;
@@ -20,6 +21,7 @@ import io.github.sshtunnel.core.TunnelSettings;
 import io.github.sshtunnel.core.client.SshClientFactory;
 import io.github.sshtunnel.core.client.TunnelThreads;
 import io.github.sshtunnel.core.hostkey.HostKeyVerifier;
+import io.github.sshtunnel.core.keys.AuthenticationRecorder;
 
 /**
  * The way to the SSH server: directly, or through a chain of jump hosts built by hand in
@@ -106,7 +108,9 @@ public final class Route {
 						hopVerifier::preferredKeyTypes, hopListener, customizers);
 				clients.add(hopClient);
 				hopClient.start();
-				hops.add(new Hop(hopSettings, new ConnectionAttempt(hopClient, hopSettings, hopVerifier), label));
+				hops.add(new Hop(hopSettings,
+						new ConnectionAttempt(hopClient, hopSettings, hopVerifier, jumpHost.certificateProperty(i)),
+						label));
 			}
 		}
 		catch (RuntimeException ex) {
@@ -114,6 +118,25 @@ public final class Route {
 			throw ex;
 		}
 		return new Route(hops, settings, new ConnectionAttempt(client, settings, verifier), clients);
+	}
+
+	/**
+	 * Return how each jump host's session under a server session logged in, first hop
+	 * first.
+	 * @param server the server's session, or {@code null}
+	 * @return the logins, empty without jump hosts or session
+	 */
+	public static List<AuthenticationUsed> jumpHostAuthentications(ClientSession server) {
+		List<ClientSession> hops = (server != null) ? server.getAttribute(JUMP_SESSIONS) : null;
+		if (hops == null) {
+			return List.of();
+		}
+		List<AuthenticationUsed> used = new ArrayList<>(hops.size());
+		for (ClientSession hop : hops) {
+			AuthenticationUsed login = hop.getAttribute(AuthenticationRecorder.USED);
+			used.add((login != null) ? login : new AuthenticationUsed("unknown", null));
+		}
+		return List.copyOf(used);
 	}
 
 	/**

@@ -390,6 +390,21 @@ class SshConfigTests {
 	}
 
 	@Test
+	void jumpHostsThatAreAliasesTakeTheirHostNamePortAndUser() throws IOException {
+		SshConfig config = SshConfig.of(write("config", """
+				Host bastion
+				  HostName bastion.example.com
+				  Port 2022
+				  User jumper
+				Host second
+				  HostName 10.0.0.2
+				"""));
+		assertThat(config.resolveJumpHosts("bastion,other@second:2200,plain.example.com,[::1]:22"))
+			.isEqualTo("jumper@bastion.example.com:2022,other@10.0.0.2:2200,plain.example.com,[::1]:22");
+		assertThat(config.resolveJumpHosts("me@bastion:22")).isEqualTo("me@bastion.example.com:22");
+	}
+
+	@Test
 	void agentAndJumpKeepTheirSpecialWords() throws IOException {
 		SshConfigEntry none = resolve("db", "ProxyJump none\nProxyJump jump\nIdentityAgent none\n");
 		assertThat(none.proxyJump()).isNull();
