@@ -602,6 +602,7 @@ final class BenchmarkRunner {
 		out.append("## Results").append(this.smoke ? " (smoke run: too short to mean anything)" : "").append("\n\n");
 		out.append("Repetitions: ")
 			.append(this.repetitions)
+			.append(this.jdbcOnly ? ", JDBC part only (" + JdbcBenchmark.class.getSimpleName() + ")" : "")
 			.append(", iperf3 ")
 			.append(this.iperfTime.toSeconds())
 			.append(" s, pgbench ")

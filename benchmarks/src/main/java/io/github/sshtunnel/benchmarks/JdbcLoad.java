@@ -38,6 +38,13 @@ final class JdbcLoad {
 	 */
 	private static final long MAX_OPERATIONS = 100_000_000L;
 
+	/**
+	 * One driver for every connection, as {@code DriverManager} and the pools use it: a
+	 * new pgjdbc {@code Driver} looks up its default properties on the class path again
+	 * (tens of milliseconds in a nested jar), which is not the cost of a connection.
+	 */
+	private static final Driver DRIVER = new Driver();
+
 	private final String url;
 
 	private final Properties properties;
@@ -85,7 +92,7 @@ final class JdbcLoad {
 	}
 
 	private Connection connect() throws SQLException {
-		Connection connection = new Driver().connect(this.url, this.properties);
+		Connection connection = DRIVER.connect(this.url, this.properties);
 		if (connection == null) {
 			throw new SQLException("pgjdbc does not accept the URL " + this.url);
 		}
