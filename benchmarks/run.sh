@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the benchmark of docs/performance.md on a Debian machine, as root:
-#   benchmarks/run.sh           the full run (about 25 minutes on 2 cores)
+#   benchmarks/run.sh           the full run (about 40 minutes on 2 cores, the JDBC part included)
 #   benchmarks/run.sh --smoke   a few seconds per figure; checks the harness, proves nothing
+#   benchmarks/run.sh --jdbc    the JDBC part only (pgjdbc select 1 and new connections; about
+#                               15 minutes; with --smoke a few seconds per configuration)
 #   benchmarks/run.sh --rekey   the re-exchange soak only (10 minutes per configuration;
 #                               -Dbench.soak-seconds and -Dbench.rekey-limit through BENCH_JAVA_OPTS)
 # It installs OpenSSH, iperf3 and PostgreSQL (for pgbench and a private server), builds the

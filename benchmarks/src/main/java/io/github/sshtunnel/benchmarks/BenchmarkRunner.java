@@ -48,6 +48,11 @@ final class BenchmarkRunner {
 
 	private final Duration soakTime;
 
+	/**
+	 * The JDBC part only ({@code --jdbc}).
+	 */
+	private final boolean jdbcOnly;
+
 	private Peer sshd;
 
 	private final int repetitions;
@@ -76,9 +81,10 @@ final class BenchmarkRunner {
 
 	private Path knownHosts;
 
-	private BenchmarkRunner(boolean smoke, boolean rekey) throws IOException {
+	private BenchmarkRunner(boolean smoke, boolean rekey, boolean jdbcOnly) throws IOException {
 		this.smoke = smoke;
 		this.rekey = rekey;
+		this.jdbcOnly = jdbcOnly;
 		this.soakTime = Duration.ofSeconds(smoke ? 3 : Long.getLong("bench.soak-seconds", 600));
 		this.repetitions = smoke ? 1 : Integer.getInteger("bench.repetitions", 3);
 		this.iperfTime = Duration.ofSeconds(smoke ? 1 : Long.getLong("bench.iperf-seconds", 5));
@@ -90,7 +96,8 @@ final class BenchmarkRunner {
 	public static void main(String[] args) throws Exception {
 		boolean smoke = Arrays.asList(args).contains("--smoke");
 		boolean rekey = Arrays.asList(args).contains("--rekey");
-		new BenchmarkRunner(smoke, rekey).run();
+		boolean jdbc = Arrays.asList(args).contains("--jdbc");
+		new BenchmarkRunner(smoke, rekey, jdbc).run();
 	}
 
 	private void run() throws Exception {
@@ -102,10 +109,16 @@ final class BenchmarkRunner {
 		try {
 			this.sshd = startSshd();
 			peers.add(this.sshd);
-			peers.add(startIperf());
+			if (!this.jdbcOnly) {
+				peers.add(startIperf());
+			}
 			peers.add(startPostgres());
 			if (this.rekey) {
 				soakThroughReExchanges();
+				return;
+			}
+			if (this.jdbcOnly) {
+				measureJdbc();
 				return;
 			}
 			List<Config> configs = configs();
@@ -116,13 +129,14 @@ final class BenchmarkRunner {
 					measure(config);
 				}
 			}
+			measureJdbc();
 			measureOpenTimes();
 			measureFootprint();
 		}
 		finally {
 			closeAll(peers);
 			Runtime.getRuntime().removeShutdownHook(cleanup);
-			report(this.rekey ? "-rekey" : "");
+			report(this.rekey ? "-rekey" : (this.jdbcOnly ? "-jdbc" : ""));
 		}
 	}
 
@@ -489,6 +503,15 @@ final class BenchmarkRunner {
 		return this.sshd.log().lines().filter((line) -> line.contains("SSH2_MSG_NEWKEYS received")).count();
 	}
 
+	private void measureJdbc() throws IOException {
+		JdbcBenchmark jdbc = new JdbcBenchmark(new JdbcBenchmark.Peers(this.work, this.sshPort, this.pgPort, this.user,
+				this.clientKey, this.knownHosts), this::sshCommand, BenchmarkRunner::javaCommand, this::record,
+				this.smoke);
+		String only = System.getProperty("bench.configs");
+		jdbc.run(this.repetitions, (only != null) ? Arrays.asList(only.split(",")) : null);
+		this.notes.add(jdbc.note());
+	}
+
 	// ---- in-JVM figures
 	// -----------------------------------------------------------------
 
@@ -579,6 +602,7 @@ final class BenchmarkRunner {
 		out.append("## Results").append(this.smoke ? " (smoke run: too short to mean anything)" : "").append("\n\n");
 		out.append("Repetitions: ")
 			.append(this.repetitions)
+			.append(this.jdbcOnly ? ", JDBC part only (" + JdbcBenchmark.class.getSimpleName() + ")" : "")
 			.append(", iperf3 ")
 			.append(this.iperfTime.toSeconds())
 			.append(" s, pgbench ")

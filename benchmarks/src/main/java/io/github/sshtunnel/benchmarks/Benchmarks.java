@@ -5,13 +5,18 @@ import java.util.Arrays;
 /**
  * Entry point of the benchmark jar. The first argument picks the program:
  * <ul>
- * <li>{@code run [--smoke]}: the whole benchmark ({@link BenchmarkRunner});</li>
+ * <li>{@code run [--smoke] [--jdbc]}: the whole benchmark ({@link BenchmarkRunner}), or
+ * its JDBC part only ({@link JdbcBenchmark});</li>
  * <li>{@code tunnel --ssh.tunnel...}: a minimal Boot application with the starter that
  * forwards until its standard input closes ({@link TunnelApplication});</li>
  * <li>{@code footprint --ssh.tunnel...}: the same application, which prints its heap, RSS
  * and threads once started and exits;</li>
  * <li>{@code open-time host port user key knownHosts count}: times opening tunnels in
- * this JVM ({@link OpenTime}).</li>
+ * this JVM ({@link OpenTime});</li>
+ * <li>{@code jdbc-load url seconds warmupSeconds}: the JDBC load through a URL
+ * ({@link JdbcLoad});</li>
+ * <li>{@code jdbc-starter port|socket pgPort seconds warmupSeconds --ssh.tunnel...}: the
+ * same load inside the Boot application that holds the tunnel.</li>
  * </ul>
  *
  * @author ssh-tunnel-spring-boot-starter contributors
@@ -29,8 +34,10 @@ public final class Benchmarks {
 			case "tunnel" -> TunnelApplication.forward(rest);
 			case "footprint" -> TunnelApplication.footprint(rest);
 			case "open-time" -> OpenTime.main(rest);
-			default ->
-				throw new IllegalArgumentException("Unknown mode '" + mode + "': run, tunnel, footprint, open-time");
+			case "jdbc-load" -> JdbcLoad.main(rest);
+			case "jdbc-starter" -> TunnelApplication.jdbc(rest);
+			default -> throw new IllegalArgumentException(
+					"Unknown mode '" + mode + "': run, tunnel, footprint, open-time, jdbc-load, jdbc-starter");
 		}
 	}
 

@@ -5,6 +5,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Properties;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -16,6 +19,7 @@ import org.springframework.core.metrics.StartupStep;
 
 import io.github.sshtunnel.core.ForwardState;
 import io.github.sshtunnel.core.SshTunnel;
+import io.github.sshtunnel.jdbc.SshTunnelJdbc;
 
 /**
  * A minimal Spring Boot application with the starter and nothing else: the forwarding
@@ -38,6 +42,41 @@ public class TunnelApplication {
 			while (System.in.read() != -1) {
 				// ignore input
 			}
+		}
+	}
+
+	/**
+	 * {@code jdbc port|socket pgPort seconds warmupSeconds --ssh.tunnel...}: start, run
+	 * the JDBC load ({@link JdbcLoad}) in this JVM, beside the tunnel, print its line and
+	 * stop. {@code port}: through the forward named {@code db} (127.0.0.1:its local
+	 * port), which is what the starter's port mode creates; {@code socket}: the URL names
+	 * the database as the SSH server sees it and the driver gets the starter's socket
+	 * factory ({@link SshTunnelJdbc#driverProperties}), so no local port is used.
+	 */
+	static void jdbc(String[] args) throws Exception {
+		String mode = args[0];
+		int pgPort = Integer.parseInt(args[1]);
+		Duration duration = Duration.ofSeconds(Long.parseLong(args[2]));
+		Duration warmup = Duration.ofSeconds(Long.parseLong(args[3]));
+		try (ConfigurableApplicationContext context = start(Arrays.copyOfRange(args, 4, args.length))) {
+			SshTunnel tunnel = context.getBean(SshTunnel.class);
+			String url;
+			Properties properties = new Properties();
+			if ("socket".equals(mode)) {
+				url = "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres";
+				properties.putAll(SshTunnelJdbc.driverProperties(url, "sshTunnel"));
+			}
+			else {
+				int local = tunnel.state()
+					.forwards()
+					.stream()
+					.filter((forward) -> forward.name().equals("db"))
+					.findFirst()
+					.orElseThrow(() -> new IllegalStateException("No forward named db"))
+					.localPort();
+				url = "jdbc:postgresql://127.0.0.1:" + local + "/postgres";
+			}
+			System.out.println(JdbcLoad.measure(url, properties, duration, warmup));
 		}
 	}
 
