@@ -44,6 +44,8 @@ final class BenchmarkRunner {
 	 * The sshd's {@code RekeyLimit} in the re-exchange soak; {@code _} stands for a space
 	 * (for example {@code 64M_10s}), so the value survives {@code BENCH_JAVA_OPTS}.
 	 */
+	private static final String DEFAULT_OTHER_JDK = "/usr/lib/jvm/temurin-25-jdk-amd64";
+
 	private final String rekeyLimit = System.getProperty("bench.rekey-limit", "1M 1s").replace('_', ' ');
 
 	private final Duration soakTime;
@@ -56,6 +58,8 @@ final class BenchmarkRunner {
 	private Peer sshd;
 
 	private final int repetitions;
+
+	private final boolean forwardingOnly;
 
 	private final Duration iperfTime;
 
@@ -81,8 +85,9 @@ final class BenchmarkRunner {
 
 	private Path knownHosts;
 
-	private BenchmarkRunner(boolean smoke, boolean rekey, boolean jdbcOnly) throws IOException {
+	private BenchmarkRunner(boolean smoke, boolean rekey, boolean jdbcOnly, boolean forwardingOnly) throws IOException {
 		this.smoke = smoke;
+		this.forwardingOnly = forwardingOnly;
 		this.rekey = rekey;
 		this.jdbcOnly = jdbcOnly;
 		this.soakTime = Duration.ofSeconds(smoke ? 3 : Long.getLong("bench.soak-seconds", 600));
@@ -97,7 +102,8 @@ final class BenchmarkRunner {
 		boolean smoke = Arrays.asList(args).contains("--smoke");
 		boolean rekey = Arrays.asList(args).contains("--rekey");
 		boolean jdbc = Arrays.asList(args).contains("--jdbc");
-		new BenchmarkRunner(smoke, rekey, jdbc).run();
+		boolean forwarding = Arrays.asList(args).contains("--forwarding");
+		new BenchmarkRunner(smoke, rekey, jdbc, forwarding).run();
 	}
 
 	private void run() throws Exception {
@@ -129,9 +135,11 @@ final class BenchmarkRunner {
 					measure(config);
 				}
 			}
-			measureJdbc();
-			measureOpenTimes();
-			measureFootprint();
+			if (!this.forwardingOnly) {
+				measureJdbc();
+				measureOpenTimes();
+				measureFootprint();
+			}
 		}
 		finally {
 			closeAll(peers);
@@ -259,12 +267,15 @@ final class BenchmarkRunner {
 
 	private List<Config> configs() {
 		List<Config> configs = new ArrayList<>();
-		configs.add(new Config("no tunnel", null, false));
-		configs.add(new Config("ssh -N -L", sshCommand(List.of("-N")), true));
-		configs.add(
-				new Config("ssh -N -L -c aes128-gcm", sshCommand(List.of("-N", "-c", "aes128-gcm@openssh.com")), true));
-		configs.add(new Config("ssh -tt -L (TCP_NODELAY)", sshCommand(List.of("-tt")), true));
-		configs.add(new Config("starter", null, false));
+		configs.add(new Config("no tunnel", null, false, null));
+		configs.add(new Config("ssh -N -L", sshCommand(List.of("-N")), true, null));
+		configs.add(new Config("ssh -N -L -c aes128-gcm", sshCommand(List.of("-N", "-c", "aes128-gcm@openssh.com")),
+				true, null));
+		configs.add(new Config("ssh -tt -L (TCP_NODELAY)", sshCommand(List.of("-tt")), true, null));
+		configs.add(new Config("starter", null, false, null));
+		for (Path jdk : otherJdks()) {
+			configs.add(new Config("starter (Java " + featureVersion(jdk) + ")", null, false, jdk));
+		}
 		String only = System.getProperty("bench.configs");
 		if (only != null) {
 			List<String> names = Arrays.asList(only.split(","));
@@ -314,8 +325,8 @@ final class BenchmarkRunner {
 	 * @return the forwarder ({@code null} without a tunnel) and the ports to use
 	 */
 	private Forwarding startForwarding(Config config) throws IOException {
-		if (config.name.equals("starter")) {
-			Peer starter = startStarter();
+		if (config.name.startsWith("starter")) {
+			Peer starter = startStarter(config);
 			String ready = starter.awaitLine("READY", Duration.ofSeconds(60));
 			return new Forwarding(starter, Integer.parseInt(ready.replaceAll(".*iperf=([0-9]+).*", "$1")),
 					Integer.parseInt(ready.replaceAll(".*pg=([0-9]+).*", "$1")));
@@ -341,8 +352,21 @@ final class BenchmarkRunner {
 	private record Forwarding(Peer forwarder, int iperfPort, int pgPort) {
 	}
 
-	private Peer startStarter() throws IOException {
-		List<String> command = new ArrayList<>(javaCommand());
+	private Peer startStarter(Config config) throws IOException {
+		List<String> command = new ArrayList<>(javaCommand(config.javaHome));
+		String options = System.getProperty("bench.starter-java-options", "").trim();
+		if (!options.isEmpty()) {
+			// for A/B experiments: JVM options of the starter's process, space-separated
+			command.addAll(1, Arrays.asList(options.split("\\s+")));
+		}
+		if (Boolean.getBoolean("bench.jfr")) {
+			// a flight recording of every starter run, for the profile in
+			// docs/performance.md
+			Path recording = this.work
+				.resolve("starter-" + config.name.replaceAll("[^A-Za-z0-9]+", "-") + "-" + System.nanoTime() + ".jfr");
+			command.add(1, "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
+			System.out.println("flight recording: " + recording);
+		}
 		command.addAll(List.of("tunnel", "--ssh.tunnel.host=127.0.0.1", "--ssh.tunnel.port=" + this.sshPort,
 				"--ssh.tunnel.username=" + this.user, "--ssh.tunnel.private-key=file:" + this.clientKey,
 				"--ssh.tunnel.known-hosts=file:" + this.knownHosts, "--ssh.tunnel.forwards.iperf.remote-host=127.0.0.1",
@@ -353,8 +377,17 @@ final class BenchmarkRunner {
 	}
 
 	private static List<String> javaCommand() {
+		return javaCommand(null);
+	}
+
+	/**
+	 * The command that starts this jar's main class.
+	 * @param javaHome the JDK to run it on, or {@code null} for this runner's
+	 */
+	private static List<String> javaCommand(Path javaHome) {
 		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		Path home = (javaHome != null) ? javaHome : Path.of(System.getProperty("java.home"));
+		command.add(home.resolve("bin").resolve("java").toString());
 		for (String property : List.of("bench.kex")) {
 			if (System.getProperty(property) != null) {
 				command.add("-D" + property + "=" + System.getProperty(property));
@@ -650,7 +683,45 @@ final class BenchmarkRunner {
 		return (n % 2 == 1) ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
 	}
 
-	private record Config(String name, List<String> ssh, boolean openssh) {
+	/**
+	 * The JDKs the starter runs on besides this runner's: {@code bench.starter-jdks}
+	 * (comma-separated JDK homes; empty for none), by default the Temurin 25 JDK of the
+	 * project's machine when it is installed.
+	 */
+	private static List<Path> otherJdks() {
+		String homes = System.getProperty("bench.starter-jdks", DEFAULT_OTHER_JDK);
+		List<Path> jdks = new ArrayList<>();
+		Path own = Path.of(System.getProperty("java.home")).toAbsolutePath().normalize();
+		for (String home : homes.split(",")) {
+			Path jdk = Path.of(home.trim()).toAbsolutePath().normalize();
+			if (!home.isBlank() && Files.isExecutable(jdk.resolve("bin").resolve("java")) && !jdk.equals(own)) {
+				jdks.add(jdk);
+			}
+		}
+		return jdks;
+	}
+
+	private static String featureVersion(Path jdk) {
+		try {
+			Matcher matcher = Pattern.compile("JAVA_VERSION=\"([0-9]+)")
+				.matcher(Files.readString(jdk.resolve("release")));
+			return matcher.find() ? matcher.group(1) : jdk.getFileName().toString();
+		}
+		catch (IOException ex) {
+			return jdk.getFileName().toString();
+		}
+	}
+
+	/**
+	 * A configuration to measure.
+	 *
+	 * @param name its name in the report
+	 * @param ssh the OpenSSH command, or {@code null}
+	 * @param openssh whether it is an OpenSSH configuration
+	 * @param javaHome the JDK a starter configuration runs on, or {@code null} for this
+	 * runner's
+	 */
+	private record Config(String name, List<String> ssh, boolean openssh, Path javaHome) {
 	}
 
 }

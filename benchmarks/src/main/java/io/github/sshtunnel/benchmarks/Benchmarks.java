@@ -36,8 +36,9 @@ public final class Benchmarks {
 			case "open-time" -> OpenTime.main(rest);
 			case "jdbc-load" -> JdbcLoad.main(rest);
 			case "jdbc-starter" -> TunnelApplication.jdbc(rest);
+			case "profile" -> Profile.main(rest);
 			default -> throw new IllegalArgumentException(
-					"Unknown mode '" + mode + "': run, tunnel, footprint, open-time, jdbc-load, jdbc-starter");
+					"Unknown mode '" + mode + "': run, tunnel, footprint, open-time, jdbc-load, jdbc-starter, profile");
 		}
 	}
 

@@ -14,10 +14,12 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.core.metrics.ApplicationStartup;
 import org.springframework.core.metrics.StartupStep;
 
 import io.github.sshtunnel.core.ForwardState;
+import io.github.sshtunnel.core.SshClientCustomizer;
 import io.github.sshtunnel.core.SshTunnel;
 import io.github.sshtunnel.jdbc.SshTunnelJdbc;
 
@@ -29,6 +31,25 @@ import io.github.sshtunnel.jdbc.SshTunnelJdbc;
  */
 @SpringBootApplication
 public class TunnelApplication {
+
+	/**
+	 * A/B experiments on the tunnel's MINA client, off unless asked for:
+	 * {@code -Dbench.experiment.<MINA property>=<value>} (for example
+	 * {@code -Dbench.experiment.nio2-read-buf-size=262144}) sets that
+	 * {@code CoreModuleProperties} property after the starter's own settings. Passed to
+	 * the starter's JVM with {@code -Dbench.starter-java-options}.
+	 * @return the customizer
+	 */
+	@Bean
+	SshClientCustomizer benchmarkExperiments() {
+		return (client) -> System.getProperties().stringPropertyNames().forEach((name) -> {
+			if (name.startsWith("bench.experiment.")) {
+				String property = name.substring("bench.experiment.".length());
+				client.getProperties().put(property, System.getProperty(name));
+				System.out.println("experiment: " + property + "=" + System.getProperty(name));
+			}
+		});
+	}
 
 	static void forward(String[] args) throws IOException {
 		try (ConfigurableApplicationContext context = start(args)) {

@@ -2,6 +2,7 @@ package io.github.sshtunnel.core;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -16,6 +17,7 @@ import org.apache.sshd.common.io.nio2.Nio2Session;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -139,7 +141,7 @@ class SshTunnelLifecycleTests {
 			// Nagle off: a small packet after another one must not wait for the ACK
 			assertThat(io.getSocket().getOption(StandardSocketOptions.TCP_NODELAY)).isTrue();
 			if (io.getSocket().supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK)) {
-				assertThat(io.getClass().getSimpleName()).isEqualTo("QuickAckSession");
+				assertThat(io.getClass().getSimpleName()).isEqualTo("TunnelSession");
 			}
 			// and the session still carries data both ways
 			try (Socket socket = connect(tunnel.localPort("echo"))) {
@@ -166,6 +168,47 @@ class SshTunnelLifecycleTests {
 				Socket socket = connect(tunnel.localPort("echo"))) {
 			socket.getOutputStream().write(7);
 			assertThat(socket.getInputStream().read()).isEqualTo(7);
+		}
+	}
+
+	@Test
+	void reKeysByCipherBlocksAsOpenSshDoesNotAfterEveryGibibyte() throws Exception {
+		// only the client may start a re-key here: MINA's server has the same 1 GiB limit
+		this.server.customize((sshd) -> CoreModuleProperties.REKEY_BYTES_LIMIT.set(sshd, 0L)).start();
+		List<String> keyExchanges = new CopyOnWriteArrayList<>();
+		SshClientCustomizer recorder = (client) -> client.addSessionListener(new SessionListener() {
+
+			@Override
+			public void sessionEvent(Session session, Event event) {
+				if (event == Event.KeyEstablished) {
+					keyExchanges.add(event.name());
+				}
+			}
+
+		});
+		long gibibyte = 1024L * 1024 * 1024;
+		long sent = gibibyte + 64L * 1024 * 1024;
+		try (SshTunnel tunnel = new SshTunnel(echoSettings().build(), List.of(recorder)).open();
+				Socket socket = connect(tunnel.localPort("echo"))) {
+			Thread reader = new Thread(() -> {
+				try {
+					socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+				}
+				catch (IOException ex) {
+					// the byte counts below fail the test
+				}
+			}, "echo-reader");
+			reader.start();
+			byte[] chunk = new byte[1024 * 1024];
+			for (long written = 0; written < sent; written += chunk.length) {
+				socket.getOutputStream().write(chunk);
+			}
+			socket.shutdownOutput();
+			reader.join(60_000);
+			assertThat(tunnel.state().forward("echo").bytesInbound()).isEqualTo(sent);
+			// MINA's own default would have re-keyed after 1 GiB each way; with AES the
+			// limit is 2^32 blocks (64 GiB), as in OpenSSH
+			assertThat(keyExchanges).hasSize(1);
 		}
 	}
 

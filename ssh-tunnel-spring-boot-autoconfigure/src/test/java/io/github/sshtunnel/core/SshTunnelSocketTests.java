@@ -117,6 +117,28 @@ class SshTunnelSocketTests {
 			assertThat(socket.isOutputShutdown()).isTrue();
 			// the echo server answers, then closes its side when it sees our EOF
 			assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("bye");
+			// the InputStream contract: never negative (MINA's pipe answers -1 after the
+			// end of stream, and SSLSocket's close, skipping "available" bytes until none
+			// were, looped for ever on it)
+			assertThat(socket.getInputStream().available()).isZero();
+		}
+	}
+
+	@Test
+	void shutdownInputWithUnreadBytesLeavesNothingAvailable() throws Exception {
+		this.server.start();
+		try (SshTunnel tunnel = new SshTunnel(settings().build()).open(); Socket socket = tunnel.createSocket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", this.echo.port()), 2000);
+			socket.setSoTimeout(5000);
+			socket.getOutputStream().write("unread".getBytes(StandardCharsets.US_ASCII));
+			InputStream input = socket.getInputStream();
+			await().atMost(Duration.ofSeconds(5)).until(() -> input.available() > 0);
+			socket.shutdownInput();
+			// read answers end of stream now, so available must answer 0: SSLSocket's
+			// close skips what is available until nothing is, and looped for ever
+			assertThat(input.read()).isEqualTo(-1);
+			assertThat(input.available()).isZero();
+			assertThat(input.skip(6)).isZero();
 		}
 	}
 

@@ -1,7 +1,13 @@
 package io.github.sshtunnel.openssh;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,6 +120,55 @@ class OpenSshTunnelTests {
 			assertThat(tunnel.localPort("echo")).isEqualTo(port);
 			assertThat(tunnel.state().reconnects()).isEqualTo(1);
 			assertThat(TestTcpServer.exchange(port, "after")).isEqualTo("after");
+		}
+	}
+
+	@Test
+	void targetClosingWhileTheApplicationStillSendsEndsTheLocalConnection() throws Exception {
+		Path knownHosts = this.sshd.writeKnownHosts(this.temp.resolve("known_hosts"), "ed25519", false);
+		TunnelSettings.Builder settings = settings("ed25519_openssh").knownHosts(knownHosts);
+		try (ServerSocket sink = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+				SshTunnel tunnel = new SshTunnel(
+						settings.forward(new ForwardSettings("sink", "127.0.0.1", 0, "127.0.0.1", sink.getLocalPort()))
+							.build())
+					.open();
+				Socket application = new Socket(InetAddress.getLoopbackAddress(), tunnel.localPort("sink"))) {
+			CompletableFuture<Long> written = CompletableFuture.supplyAsync(() -> {
+				byte[] chunk = new byte[64 * 1024];
+				long total = 0;
+				try {
+					// bounded: 256 MiB, far more than the socket buffers and windows hold
+					for (int i = 0; i < 4096; i++) {
+						application.getOutputStream().write(chunk);
+						total += chunk.length;
+					}
+				}
+				catch (IOException ex) {
+					return total;
+				}
+				return -1L;
+			});
+			// the target reads a little, stops reading until every buffer and window on
+			// the way is full (the tunnel's byte count stands still), then closes: a
+			// database dropping a client in the middle of a large statement
+			try (Socket target = sink.accept()) {
+				target.getInputStream().readNBytes(64 * 1024);
+				long[] last = { -1 };
+				await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+					long now = tunnel.state().forward("sink").bytesOutbound();
+					boolean still = now == last[0];
+					last[0] = now;
+					return still;
+				});
+			}
+			// as through ssh -L, the application's writes fail once the target is gone,
+			// instead of blocking on a connection that can never deliver
+			assertThat(written.get(30, TimeUnit.SECONDS)).as("bytes written before a write failed")
+				.isGreaterThanOrEqualTo(64 * 1024);
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(tunnel.state().forward("sink").activeConnections()).isZero());
+			assertThat(TestTcpServer.exchange(tunnel.localPort("echo"), "still forwarding"))
+				.isEqualTo("still forwarding");
 		}
 	}
 

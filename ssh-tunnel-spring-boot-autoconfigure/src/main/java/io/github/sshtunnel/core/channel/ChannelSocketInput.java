@@ -72,7 +72,14 @@ final class ChannelSocketInput extends InputStream {
 
 	@Override
 	public int available() throws IOException {
-		return this.socket.isClosed() ? 0 : this.pipe.available();
+		// never negative (MINA's pipe answers -1 once the target's EOF came and the pipe
+		// is empty), and 0 after shutdownInput, when read answers -1 whatever the pipe
+		// holds: callers that skip what is available until nothing is (SSLSocket's close
+		// does) would loop for ever otherwise
+		if (this.socket.isClosed() || this.socket.inputShutdownFlag()) {
+			return 0;
+		}
+		return Math.max(0, this.pipe.available());
 	}
 
 	@Override

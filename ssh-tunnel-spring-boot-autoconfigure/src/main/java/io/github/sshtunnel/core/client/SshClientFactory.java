@@ -57,6 +57,11 @@ import io.github.sshtunnel.core.keys.UnattendedInteraction;
  */
 public final class SshClientFactory {
 
+	/**
+	 * Bytes read from the SSH socket at once.
+	 */
+	static final int READ_BUFFER_SIZE = 256 * 1024;
+
 	private static final Logger logger = LoggerFactory.getLogger(SshClientFactory.class);
 
 	private static final Duration STOP_WAIT = Duration.ofSeconds(5);
@@ -146,6 +151,16 @@ public final class SshClientFactory {
 		// keepalive is the tunnel's own (KeepaliveWatchdog): MINA's heartbeat does not
 		// count missing replies during a key exchange, so a stuck one went unnoticed
 		CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ZERO);
+		// re-key as OpenSSH does (RFC 4344: every 2^32 cipher blocks, 64 GiB with AES; 1
+		// GiB
+		// with ChaCha20), not after every GiB whatever the cipher: at tunnel speeds
+		// MINA's
+		// extra byte limit meant a post-quantum key exchange every second
+		// (docs/performance.md); the packet limit and the hourly re-key stay
+		CoreModuleProperties.REKEY_BYTES_LIMIT.set(client, 0L);
+		// read the SSH socket in large chunks, as OpenSSH does (up to 256 KiB): several
+		// packets per system call, and their local writes batched per read (ReadCycle)
+		CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(client, READ_BUFFER_SIZE);
 		client.addSessionListener(sessionListener);
 		client.addSessionListener(new SessionListener() {
 

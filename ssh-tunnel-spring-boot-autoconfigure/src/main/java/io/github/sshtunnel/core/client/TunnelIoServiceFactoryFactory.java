@@ -20,11 +20,15 @@ import org.apache.sshd.common.io.nio2.Nio2ServiceFactoryFactory;
 import org.apache.sshd.common.io.nio2.Nio2Session;
 import org.apache.sshd.common.util.Readable;
 
+import io.github.sshtunnel.core.io.ReadCycle;
+
 /**
- * MINA's NIO2 back-end with two changes: the SSH socket runs in the tunnel's own channel
- * group (so that forwarding a chunk from one socket to the other needs no thread
- * hand-over), and after every read of it the kernel is asked to acknowledge at once
- * ({@code TCP_QUICKACK}, Linux).
+ * MINA's NIO2 back-end with three changes: the SSH socket runs in the tunnel's own
+ * channel group (so that forwarding a chunk from one socket to the other needs no thread
+ * hand-over); after every read of it the kernel is asked to acknowledge at once
+ * ({@code TCP_QUICKACK}, Linux); and each read is one {@link ReadCycle}, so that what it
+ * brought a forwarded connection is written to the local socket once, after the read's
+ * last packet is decoded.
  * <p>
  * Why: {@code sshd} keeps Nagle's algorithm on for a forwarding-only client (it turns it
  * off only for a pty). When several forwarded connections share the session, sshd often
@@ -68,10 +72,8 @@ public final class TunnelIoServiceFactoryFactory extends Nio2ServiceFactoryFacto
 			@Override
 			public Nio2Session createSession(Nio2Service service, IoHandler handler, AsynchronousSocketChannel socket,
 					SocketAddress address) throws Throwable {
-				if (QUICK_ACK != null && socket.supportedOptions().contains(QUICK_ACK)) {
-					return new QuickAckSession(service, manager, handler, socket, address);
-				}
-				return super.createSession(service, handler, socket, address);
+				boolean quickAck = QUICK_ACK != null && socket.supportedOptions().contains(QUICK_ACK);
+				return new TunnelSession(service, manager, handler, socket, address, quickAck);
 			}
 
 		};
@@ -88,17 +90,24 @@ public final class TunnelIoServiceFactoryFactory extends Nio2ServiceFactoryFacto
 		}
 	}
 
-	private static final class QuickAckSession extends Nio2Session {
+	/**
+	 * The SSH socket's session: quick ACKs after every read where the kernel has them,
+	 * and each read handled as one {@link ReadCycle}.
+	 */
+	private static final class TunnelSession extends Nio2Session {
 
-		QuickAckSession(Nio2Service service, FactoryManager manager, IoHandler handler,
-				AsynchronousSocketChannel socket, SocketAddress address) throws IOException {
+		private final boolean quickAck;
+
+		TunnelSession(Nio2Service service, FactoryManager manager, IoHandler handler, AsynchronousSocketChannel socket,
+				SocketAddress address, boolean quickAck) throws IOException {
 			super(service, manager, handler, socket, address);
+			this.quickAck = quickAck;
 		}
 
 		@Override
 		protected void handleReadCycleCompletion(ByteBuffer buffer, Readable bufReader,
 				Nio2CompletionHandler<Integer, Object> completionHandler, Integer result, Object attachment) {
-			if (result > 0) {
+			if (this.quickAck && result > 0) {
 				try {
 					getSocket().setOption(QUICK_ACK, true);
 				}
@@ -106,7 +115,21 @@ public final class TunnelIoServiceFactoryFactory extends Nio2ServiceFactoryFacto
 					// an optimisation only: the session works without it
 				}
 			}
-			super.handleReadCycleCompletion(buffer, bufReader, completionHandler, result, attachment);
+			ReadCycle.begin();
+			try {
+				super.handleReadCycleCompletion(buffer, bufReader, completionHandler, result, attachment);
+			}
+			finally {
+				ReadCycle.end();
+			}
+		}
+
+		@Override
+		protected void doReadCycle(ByteBuffer buffer, Nio2CompletionHandler<Integer, Object> completion) {
+			// every packet of the last read is decoded: what waited for that goes now,
+			// before the next read, which may complete on this thread at once
+			ReadCycle.flush();
+			super.doReadCycle(buffer, completion);
 		}
 
 	}

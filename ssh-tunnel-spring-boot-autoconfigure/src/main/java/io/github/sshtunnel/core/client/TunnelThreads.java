@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Every thread of one tunnel, all daemons, all stopped by {@link #shutdown()}:
  * <ul>
- * <li>two I/O threads ({@code ssh-tunnel-io-}) that carry the local sockets and the SSH
- * socket, and never wait;</li>
+ * <li>one I/O thread ({@code ssh-tunnel-io-}) that carries the local sockets and the SSH
+ * socket, and never waits;</li>
  * <li>the scheduler ({@code ssh-tunnel-scheduler-}) that reconnects and reports session
  * losses (it may wait up to {@code connect-timeout} in a connect);</li>
  * <li>MINA's short read-resume tasks ({@code ssh-tunnel-resume-}), kept off the
@@ -33,7 +33,13 @@ public final class TunnelThreads {
 
 	private static final Logger logger = LoggerFactory.getLogger(TunnelThreads.class);
 
-	private static final int IO_THREADS = 2;
+	/**
+	 * One I/O thread, as OpenSSH has one: the session's packets are decoded and encoded
+	 * one at a time anyway, and a second thread only added a hand-over (the JDK's epoll
+	 * port wakes another thread per event) and lock contention. Measured in
+	 * docs/performance.md.
+	 */
+	private static final int IO_THREADS = 1;
 
 	private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 

@@ -172,6 +172,12 @@ final class ForwardedConnection {
 		if (this.inboundDone && (this.outboundDone || this.channelClosed)) {
 			finish(false);
 		}
+		else if (this.inboundDone && this.channel.isClosing()) {
+			// the peer closed the channel while the application still sends: nothing more
+			// can be delivered, and MINA's graceful close would wait for a window that
+			// never comes, so close both ends now (as ssh -L closes its socket)
+			finish(true);
+		}
 	}
 
 	/**

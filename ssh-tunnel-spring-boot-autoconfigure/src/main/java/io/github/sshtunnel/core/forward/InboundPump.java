@@ -7,6 +7,8 @@ import java.nio.channels.CompletionHandler;
 import org.apache.sshd.common.io.IoReadFuture;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
+import io.github.sshtunnel.core.io.ReadCycle;
+
 /**
  * Target to application: bytes read from the channel are written to the local socket; the
  * next channel read (which opens the SSH window again) starts when the socket took them,
@@ -46,7 +48,10 @@ final class InboundPump {
 					remoteEnded();
 				}
 				else {
-					writeLocal(ByteBuffer.wrap(this.buffer.array(), this.buffer.rpos(), length), length);
+					// after the rest of this SSH read is decoded: the packets that came
+					// with it wait in the channel and go with the next local write
+					ReadCycle.defer(
+							() -> writeLocal(ByteBuffer.wrap(this.buffer.array(), this.buffer.rpos(), length), length));
 				}
 			});
 		}
