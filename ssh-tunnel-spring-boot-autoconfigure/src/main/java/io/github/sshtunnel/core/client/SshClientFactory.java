@@ -151,12 +151,10 @@ public final class SshClientFactory {
 		// keepalive is the tunnel's own (KeepaliveWatchdog): MINA's heartbeat does not
 		// count missing replies during a key exchange, so a stuck one went unnoticed
 		CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ZERO);
-		// re-key as OpenSSH does (RFC 4344: every 2^32 cipher blocks, 64 GiB with AES; 1
-		// GiB
-		// with ChaCha20), not after every GiB whatever the cipher: at tunnel speeds
-		// MINA's
-		// extra byte limit meant a post-quantum key exchange every second
-		// (docs/performance.md); the packet limit and the hourly re-key stay
+		// re-key as OpenSSH does (RFC 4344: every 2^32 cipher blocks, 64 GiB with AES,
+		// 1 GiB with ChaCha20), not after every GiB whatever the cipher: at tunnel speeds
+		// that meant a post-quantum key exchange every second (docs/performance.md); the
+		// packet limit and the hourly re-key stay
 		CoreModuleProperties.REKEY_BYTES_LIMIT.set(client, 0L);
 		// read the SSH socket in large chunks, as OpenSSH does (up to 256 KiB): several
 		// packets per system call, and their local writes batched per read (ReadCycle)
