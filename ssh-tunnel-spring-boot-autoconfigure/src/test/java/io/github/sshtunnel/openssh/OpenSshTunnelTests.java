@@ -1,13 +1,16 @@
 package io.github.sshtunnel.openssh;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -153,13 +156,7 @@ class OpenSshTunnelTests {
 			// database dropping a client in the middle of a large statement
 			try (Socket target = sink.accept()) {
 				target.getInputStream().readNBytes(64 * 1024);
-				long[] last = { -1 };
-				await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
-					long now = tunnel.state().forward("sink").bytesOutbound();
-					boolean still = now == last[0];
-					last[0] = now;
-					return still;
-				});
+				awaitStandingStill(() -> tunnel.state().forward("sink").bytesOutbound());
 			}
 			// as through ssh -L, the application's writes fail once the target is gone,
 			// instead of blocking on a connection that can never deliver
@@ -170,6 +167,102 @@ class OpenSshTunnelTests {
 			assertThat(TestTcpServer.exchange(tunnel.localPort("echo"), "still forwarding"))
 				.isEqualTo("still forwarding");
 		}
+	}
+
+	@Test
+	void targetHalfClosingPassesItsEofOnWhileTheApplicationStillSends() throws Exception {
+		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+				SshTunnel tunnel = openWithForward("half", server.getLocalPort());
+				Socket application = new Socket(InetAddress.getLoopbackAddress(), tunnel.localPort("half"))) {
+			application.setSoTimeout(20_000);
+			// the target answers and shuts down its sending side only (a server that
+			// streams a result and then waits for the client's last words)
+			CompletableFuture<String> heardByTarget = CompletableFuture.supplyAsync(() -> {
+				try (Socket target = server.accept()) {
+					target.setSoTimeout(20_000);
+					target.getOutputStream().write("result".getBytes(StandardCharsets.US_ASCII));
+					target.shutdownOutput();
+					return new String(target.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+				}
+				catch (IOException ex) {
+					return ex.toString();
+				}
+			});
+			// as through ssh -L, the application reads the data and then the EOF, while
+			// the connection stays open the other way
+			assertThat(new String(application.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+				.isEqualTo("result");
+			application.getOutputStream().write("goodbye".getBytes(StandardCharsets.US_ASCII));
+			application.shutdownOutput();
+			assertThat(heardByTarget.get(30, TimeUnit.SECONDS)).isEqualTo("goodbye");
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(tunnel.state().forward("half").activeConnections()).isZero());
+		}
+	}
+
+	@Test
+	void applicationThatDoesNotReadStopsTheTargetAndThenGetsEveryByteInOrder() throws Exception {
+		int total = 64 * 1024 * 1024;
+		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+				SshTunnel tunnel = openWithForward("stream", server.getLocalPort());
+				Socket application = new Socket(InetAddress.getLoopbackAddress(), tunnel.localPort("stream"))) {
+			application.setSoTimeout(20_000);
+			// the target streams 64 MiB (a large result set) as fast as it may
+			CompletableFuture<Void> streamed = CompletableFuture.runAsync(() -> {
+				try (Socket target = server.accept()) {
+					byte[] chunk = new byte[64 * 1024];
+					for (int sent = 0; sent < total; sent += chunk.length) {
+						for (int i = 0; i < chunk.length; i++) {
+							chunk[i] = (byte) ((sent + i) % 251);
+						}
+						target.getOutputStream().write(chunk);
+					}
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			});
+			// while the application reads nothing, the SSH window stops the target: the
+			// tunnel's count stands still far below the total (it holds no more than a
+			// window, and the kernel's socket buffers the rest)
+			long held = awaitStandingStill(() -> tunnel.state().forward("stream").bytesInbound());
+			assertThat(held).isLessThan(total / 2);
+			assertThat(streamed).isNotDone();
+			// then every byte arrives, in order
+			byte[] received = application.getInputStream().readNBytes(total);
+			assertThat(received).hasSize(total);
+			for (int i = 0; i < total; i++) {
+				if (received[i] != (byte) (i % 251)) {
+					throw new AssertionError("byte " + i + " is " + received[i] + ", expected " + (byte) (i % 251));
+				}
+			}
+			streamed.get(30, TimeUnit.SECONDS);
+			assertThat(application.getInputStream().read()).as("the target's end of stream").isEqualTo(-1);
+			assertThat(tunnel.state().forward("stream").bytesInbound()).isEqualTo(total);
+		}
+	}
+
+	private SshTunnel openWithForward(String name, int targetPort) throws Exception {
+		Path knownHosts = this.sshd.writeKnownHosts(this.temp.resolve("known_hosts"), "ed25519", false);
+		return new SshTunnel(settings("ed25519_openssh").knownHosts(knownHosts)
+			.forward(new ForwardSettings(name, "127.0.0.1", 0, "127.0.0.1", targetPort))
+			.build()).open();
+	}
+
+	/**
+	 * Wait until a byte count stops moving (the same value 300 ms apart).
+	 * @param count the count
+	 * @return the value it stopped at
+	 */
+	private static long awaitStandingStill(LongSupplier count) {
+		long[] last = { -1 };
+		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+			long now = count.getAsLong();
+			boolean still = now == last[0];
+			last[0] = now;
+			return still;
+		});
+		return last[0];
 	}
 
 	private TunnelSettings.Builder settings(String userKey) {

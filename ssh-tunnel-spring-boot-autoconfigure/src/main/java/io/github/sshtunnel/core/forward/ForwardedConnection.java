@@ -48,9 +48,9 @@ final class ForwardedConnection {
 
 	private final OutboundPump outbound = new OutboundPump(this, BUFFER_SIZE);
 
-	private final InboundPump inbound = new InboundPump(this, BUFFER_SIZE);
+	private final InboundPump inbound;
 
-	private volatile ChannelDirectTcpip channel;
+	private volatile TunnelChannel channel;
 
 	private volatile boolean outboundDone;
 
@@ -59,8 +59,9 @@ final class ForwardedConnection {
 	private volatile boolean channelClosed;
 
 	ForwardedConnection(ForwardSettings target, ClientSession session, AsynchronousSocketChannel socket,
-			ForwardCounters counters, Listener listener) {
+			ForwardCounters counters, ChunkPool chunks, Listener listener) {
 		this.target = target;
+		this.inbound = new InboundPump(this, chunks);
 		this.counters = counters;
 		this.listener = listener;
 		this.session = session;
@@ -79,9 +80,9 @@ final class ForwardedConnection {
 		try {
 			this.socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
 			InetSocketAddress origin = (InetSocketAddress) this.socket.getRemoteAddress();
-			this.channel = this.session.createDirectTcpipChannel(
+			this.channel = TunnelChannel.create(this.session,
 					new SshdSocketAddress(origin.getAddress().getHostAddress(), origin.getPort()),
-					new SshdSocketAddress(settings.remoteHost(), settings.remotePort()));
+					new SshdSocketAddress(settings.remoteHost(), settings.remotePort()), this.inbound);
 			this.channel.setStreaming(Streaming.Async);
 			open = this.channel.open();
 		}
@@ -168,6 +169,13 @@ final class ForwardedConnection {
 		finishIfDone();
 	}
 
+	/**
+	 * The channel started closing.
+	 */
+	void channelClosing() {
+		finishIfDone();
+	}
+
 	private void finishIfDone() {
 		if (this.inboundDone && (this.outboundDone || this.channelClosed)) {
 			finish(false);
@@ -201,6 +209,7 @@ final class ForwardedConnection {
 		if (current != null) {
 			current.close(immediately);
 		}
+		this.inbound.close();
 		this.listener.finished(this);
 	}
 

@@ -41,6 +41,11 @@ public final class LocalForward {
 
 	private final ForwardCounters counters = new ForwardCounters();
 
+	/**
+	 * Up to 2 MiB of free direct chunks: a window's worth, as one busy connection holds.
+	 */
+	private final ChunkPool chunks = new ChunkPool(32);
+
 	private final ForwardedConnection.Listener connectionListener = new ConnectionListener();
 
 	private final Set<ForwardedConnection> connections = ConcurrentHashMap.newKeySet();
@@ -163,7 +168,7 @@ public final class LocalForward {
 					"SSH session is down; connection to forward '" + this.settings.name() + "' refused", null));
 			return;
 		}
-		new ForwardedConnection(this.settings, session, socket, this.counters, this.connectionListener)
+		new ForwardedConnection(this.settings, session, socket, this.counters, this.chunks, this.connectionListener)
 			.start(this.context.timer(), this.context.openTimeout());
 	}
 

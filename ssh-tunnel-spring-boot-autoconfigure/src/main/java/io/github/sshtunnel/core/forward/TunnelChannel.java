@@ -1,0 +1,100 @@
+package io.github.sshtunnel.core.forward;
+
+import java.io.IOException;
+
+import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+
+/**
+ * A {@code direct-tcpip} channel that hands the data the target sends straight to a
+ * {@link Sink}, instead of queueing it in MINA's asynchronous input stream for a read to
+ * copy out again. The sink opens the SSH window ({@code getLocalWindow().release}) once
+ * it has passed the bytes on, as the stream's reader would have; MINA still checks each
+ * packet against the window before it gets here. The target's EOF, and the start of the
+ * channel's close, reach the sink at once, so the application sees the half close as with
+ * {@code ssh -L}.
+ *
+ * @author ssh-tunnel-spring-boot-starter contributors
+ */
+final class TunnelChannel extends ChannelDirectTcpip {
+
+	private final Sink sink;
+
+	private TunnelChannel(SshdSocketAddress local, SshdSocketAddress remote, Sink sink) {
+		super(local, remote);
+		this.sink = sink;
+	}
+
+	/**
+	 * Create the channel and register it with the session, as
+	 * {@code ClientSession.createDirectTcpipChannel} does for MINA's own.
+	 * @param session the session
+	 * @param local the application's end, as the SSH server is told
+	 * @param remote the target
+	 * @param sink where the target's data goes
+	 * @return the channel, not yet open
+	 * @throws IOException if the session has no connection service
+	 */
+	static TunnelChannel create(ClientSession session, SshdSocketAddress local, SshdSocketAddress remote, Sink sink)
+			throws IOException {
+		TunnelChannel channel = new TunnelChannel(local, remote, sink);
+		ConnectionService service = session.getService(ConnectionService.class);
+		if (service == null) {
+			throw new IOException("SSH session has no connection service");
+		}
+		service.registerChannel(channel);
+		return channel;
+	}
+
+	@Override
+	protected void doWriteData(byte[] data, int off, long len) throws IOException {
+		if (isClosing()) {
+			// as MINA's channel: data that comes after the close has nowhere to go
+			return;
+		}
+		this.sink.data(data, off, (int) len);
+	}
+
+	@Override
+	public void handleEof() throws IOException {
+		super.handleEof();
+		this.sink.ended();
+	}
+
+	@Override
+	protected void preClose() {
+		// closing starts (the peer's close, or ours): no more data comes, and a graceful
+		// close may wait for the application's side, so the sink must know now
+		this.sink.closing();
+		super.preClose();
+	}
+
+	/**
+	 * Where the data of a {@link TunnelChannel} goes. Called on the session's I/O thread,
+	 * one packet at a time.
+	 */
+	interface Sink {
+
+		/**
+		 * A packet of data, valid only during the call: copy what is kept.
+		 * @param data the packet's buffer
+		 * @param offset where the data starts
+		 * @param length how many bytes
+		 */
+		void data(byte[] data, int offset, int length);
+
+		/**
+		 * The target sent its EOF: no more data comes. May be called more than once.
+		 */
+		void ended();
+
+		/**
+		 * The channel starts closing, whoever closes it: no more data comes.
+		 */
+		void closing();
+
+	}
+
+}
