@@ -96,17 +96,13 @@ final class InboundPump implements TunnelChannel.Sink {
 
 	@Override
 	public void ended() {
-		boolean passOn;
 		synchronized (this) {
 			if (this.ended) {
 				return;
 			}
 			this.ended = true;
-			passOn = this.started && this.writing == null && !this.flushScheduled && this.filling.isEmpty();
 		}
-		if (passOn) {
-			passEndOn();
-		}
+		endIfDrained();
 	}
 
 	@Override
