@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 
+import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -38,17 +40,30 @@ public class TunnelApplication {
 	 * {@code -Dbench.experiment.nio2-read-buf-size=262144}) sets that
 	 * {@code CoreModuleProperties} property after the starter's own settings. Passed to
 	 * the starter's JVM with {@code -Dbench.starter-java-options}.
+	 * {@code -Dbench.experiment-cipher=<SSH cipher name>} (for example
+	 * {@code aes128-ctr}) offers that cipher only, instead of the starter's order.
 	 * @return the customizer
 	 */
 	@Bean
 	SshClientCustomizer benchmarkExperiments() {
-		return (client) -> System.getProperties().stringPropertyNames().forEach((name) -> {
-			if (name.startsWith("bench.experiment.")) {
-				String property = name.substring("bench.experiment.".length());
-				client.getProperties().put(property, System.getProperty(name));
-				System.out.println("experiment: " + property + "=" + System.getProperty(name));
+		return (client) -> {
+			System.getProperties().stringPropertyNames().forEach((name) -> {
+				if (name.startsWith("bench.experiment.")) {
+					String property = name.substring("bench.experiment.".length());
+					client.getProperties().put(property, System.getProperty(name));
+					System.out.println("experiment: " + property + "=" + System.getProperty(name));
+				}
+			});
+			String cipher = System.getProperty("bench.experiment-cipher");
+			if (cipher != null) {
+				BuiltinCiphers chosen = BuiltinCiphers.fromFactoryName(cipher);
+				if (chosen == null || !chosen.isSupported()) {
+					throw new IllegalArgumentException("bench.experiment-cipher: unknown or unsupported " + cipher);
+				}
+				client.setCipherFactories(List.of(chosen));
+				System.out.println("experiment: cipher " + cipher);
 			}
-		});
+		};
 	}
 
 	static void forward(String[] args) throws IOException {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import jdk.net.ExtendedSocketOptions;
+import org.apache.sshd.client.SshClient;
 import org.apache.sshd.common.io.nio2.Nio2Session;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
@@ -152,6 +153,35 @@ class SshTunnelLifecycleTests {
 			}
 		}
 		assertNoTunnelThreads();
+	}
+
+	@Test
+	void ioTimeoutsAreResolvedOnceAndStillHonourMinaSystemProperties() throws Exception {
+		this.server.start();
+		String writeTimeout = CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT.getName();
+		String readTimeout = CoreModuleProperties.NIO2_READ_TIMEOUT.getName();
+		String systemProperty = "org.apache.sshd.config." + writeTimeout;
+		List<SshClient> clients = new CopyOnWriteArrayList<>();
+		System.setProperty(systemProperty, "45000");
+		try (SshTunnel tunnel = new SshTunnel(echoSettings().build(), List.of(clients::add)).open()) {
+			SshClient client = clients.get(0);
+			// held by the client itself, so that MINA's lookup for every packet ends
+			// there instead of building a system property name each time
+			assertThat(client.getProperties()).containsKeys(writeTimeout, readTimeout);
+			// with the value MINA would have found: the user's system property...
+			assertThat(CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT.getRequired(client))
+				.isEqualTo(Duration.ofSeconds(45));
+			// ...or MINA's default
+			assertThat(CoreModuleProperties.NIO2_READ_TIMEOUT.getRequired(client))
+				.isEqualTo(CoreModuleProperties.NIO2_READ_TIMEOUT.getRequiredDefault());
+			try (Socket socket = connect(tunnel.localPort("echo"))) {
+				socket.getOutputStream().write(42);
+				assertThat(socket.getInputStream().read()).isEqualTo(42);
+			}
+		}
+		finally {
+			System.clearProperty(systemProperty);
+		}
 	}
 
 	@Test
