@@ -30,6 +30,8 @@ final class BenchmarkRunner {
 
 	private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+)");
 
+	private static final Pattern TRANSACTIONS = Pattern.compile("number of transactions actually processed: ([0-9]+)");
+
 	private static final Pattern RECEIVED = Pattern.compile(
 			"\"sum_received\"\\s*:\\s*\\{[^}]*?\"bytes\"\\s*:\\s*([0-9]+)[^}]*?\"bits_per_second\"\\s*:\\s*([0-9.eE+]+)");
 
@@ -306,12 +308,17 @@ final class BenchmarkRunner {
 					List.of("-t", this.smoke ? "1" : "5"));
 			iperf(config, forwarder, localIperf, null, List.of("-t", String.valueOf(this.warmup.toSeconds())));
 			iperf(config, forwarder, localIperf, null, List.of("-t", String.valueOf(this.warmup.toSeconds()), "-R"));
+			// new connections too: the code that opens and closes channels is not on the
+			// bulk path, and without this the JIT compiled it during the recorded -C run
+			// (28% of the starter's CPU there, docs/performance.md, step 8)
+			pgbench(config, null, localPg, null, List.of("-C", "-T", String.valueOf(this.warmup.toSeconds())));
 			iperf(config, forwarder, localIperf, "bulk upload, 1 stream (MB/s)", List.of());
 			iperf(config, forwarder, localIperf, "bulk download, 1 stream (MB/s)", List.of("-R"));
 			iperf(config, forwarder, localIperf, "bulk upload, 4 streams (MB/s)", List.of("-P", "4"));
 			iperf(config, forwarder, localIperf, "bulk download, 4 streams (MB/s)", List.of("-P", "4", "-R"));
-			pgbench(config, localPg, "pgbench -S -c 8 -j 2 (TPS)", List.of());
-			pgbench(config, localPg, "pgbench -S -C -c 8 -j 2, new connection per transaction (TPS)", List.of("-C"));
+			pgbench(config, forwarder, localPg, "pgbench -S -c 8 -j 2 (TPS)", List.of());
+			pgbench(config, forwarder, localPg, "pgbench -S -C -c 8 -j 2, new connection per transaction (TPS)",
+					List.of("-C"));
 		}
 		finally {
 			if (forwarder != null) {
@@ -450,18 +457,34 @@ final class BenchmarkRunner {
 		}
 	}
 
-	private void pgbench(Config config, int port, String figure, List<String> options) throws IOException {
-		List<String> command = new ArrayList<>(
-				List.of("pgbench", "-n", "-S", "-c", "8", "-j", "2", "-T", String.valueOf(this.pgbenchTime.toSeconds()),
-						"-h", "127.0.0.1", "-p", String.valueOf(port), "-U", "postgres"));
+	private void pgbench(Config config, Peer forwarder, int port, String figure, List<String> options)
+			throws IOException {
+		List<String> command = new ArrayList<>(List.of("pgbench", "-n", "-S", "-c", "8", "-j", "2"));
+		if (!options.contains("-T")) {
+			command.addAll(List.of("-T", String.valueOf(this.pgbenchTime.toSeconds())));
+		}
+		command.addAll(List.of("-h", "127.0.0.1", "-p", String.valueOf(port), "-U", "postgres"));
 		command.addAll(options);
 		command.add("postgres");
-		String output = Peer.run(this.pgbenchTime.plusSeconds(60), command);
+		double cpuBefore = (forwarder != null) ? forwarder.cpuSeconds() : -1;
+		String output = Peer.run(this.pgbenchTime.plus(this.warmup).plusSeconds(60), command);
+		double cpuAfter = (forwarder != null) ? forwarder.cpuSeconds() : -1;
 		Matcher matcher = TPS.matcher(output);
-		if (!matcher.find()) {
+		Matcher processed = TRANSACTIONS.matcher(output);
+		if (!matcher.find() || !processed.find()) {
 			throw new IOException("Unexpected pgbench output: " + output);
 		}
+		if (figure == null) {
+			return;
+		}
 		record(figure, config.name, Double.parseDouble(matcher.group(1)));
+		long transactions = Long.parseLong(processed.group(1));
+		if (forwarder != null && cpuBefore >= 0 && transactions > 0) {
+			// what the forwarder's process spends per transaction: on 2 cores it shares
+			// with pgbench, PostgreSQL and sshd, its CPU is what the others do not get
+			String cpuFigure = "client CPU ms per 1000 transactions, pgbench -S" + (options.isEmpty() ? "" : " -C");
+			record(cpuFigure, config.name, (cpuAfter - cpuBefore) * 1e6 / transactions);
+		}
 	}
 
 	// ---- re-exchange soak

@@ -11,18 +11,25 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jdk.net.ExtendedSocketOptions;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.common.io.nio2.Nio2Session;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
+import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.sshtunnel.core.SshTunnelException.Reason;
+import io.github.sshtunnel.core.io.PolledReads;
 import io.github.sshtunnel.testsupport.TestSshServer;
 import io.github.sshtunnel.testsupport.TestTcpServer;
 
@@ -185,6 +192,39 @@ class SshTunnelLifecycleTests {
 	}
 
 	@Test
+	void asynchronousReadsWaitForDataUnlessTheJvmWasToldOtherwise() throws Exception {
+		this.server.start();
+		String before = System.getProperty(PolledReads.PROPERTY);
+		try {
+			// nobody set it: the tunnel asks the JDK to wait for data before each read
+			System.clearProperty(PolledReads.PROPERTY);
+			try (SshTunnel tunnel = new SshTunnel(echoSettings().build()).open();
+					Socket socket = connect(tunnel.localPort("echo"))) {
+				assertThat(System.getProperty(PolledReads.PROPERTY)).isEqualTo("true");
+				socket.getOutputStream().write(42);
+				assertThat(socket.getInputStream().read()).isEqualTo(42);
+			}
+			// a JVM started with -Dsun.nio.ch.disableSynchronousRead=false keeps the
+			// JDK's default
+			System.setProperty(PolledReads.PROPERTY, "false");
+			try (SshTunnel tunnel = new SshTunnel(echoSettings().build()).open();
+					Socket socket = connect(tunnel.localPort("echo"))) {
+				assertThat(System.getProperty(PolledReads.PROPERTY)).isEqualTo("false");
+				socket.getOutputStream().write(43);
+				assertThat(socket.getInputStream().read()).isEqualTo(43);
+			}
+		}
+		finally {
+			if (before != null) {
+				System.setProperty(PolledReads.PROPERTY, before);
+			}
+			else {
+				System.clearProperty(PolledReads.PROPERTY);
+			}
+		}
+	}
+
+	@Test
 	void preinitializeLeavesNoThreadsAndCanRunTwiceAndConcurrently() throws Exception {
 		Thread background = new Thread(SshTunnel::preinitialize);
 		background.start();
@@ -306,6 +346,59 @@ class SshTunnelLifecycleTests {
 				assertThat(socket.getInputStream().read()).isEqualTo(-1);
 			}
 			await().atMost(Duration.ofSeconds(5)).until(() -> tunnel.state().forward("echo").failedConnections() == 1);
+		}
+	}
+
+	@Test
+	void aChannelTheServerDoesNotOpenInTimeEndsThatConnectionOnly() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger asked = new AtomicInteger();
+		// the first channel open is answered only once released: a server too busy to
+		// open
+		// a channel within connect-timeout
+		this.server.customize((sshServer) -> sshServer.setForwardingFilter(new AcceptAllForwardingFilter() {
+
+			@Override
+			public boolean canConnect(TcpForwardingFilter.Type type, SshdSocketAddress address, Session session) {
+				if (asked.incrementAndGet() == 1) {
+					try {
+						release.await(10, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+				return true;
+			}
+
+		})).start();
+		TunnelSettings settings = echoSettings().connectTimeout(Duration.ofMillis(500)).build();
+		try (SshTunnel tunnel = new SshTunnel(settings).open()) {
+			long start = System.nanoTime();
+			try (Socket socket = connect(tunnel.localPort("echo"))) {
+				// closed by the tunnel once the bound passed, not left hanging
+				assertThat(socket.getInputStream().read()).isEqualTo(-1);
+			}
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(400),
+					Duration.ofSeconds(5));
+			await().atMost(Duration.ofSeconds(5)).until(() -> tunnel.state().forward("echo").failedConnections() == 1);
+			release.countDown();
+			// the bounds of later connections are kept, and do not end them once opened
+			for (int i = 0; i < 3; i++) {
+				assertThat(TestTcpServer.exchange(tunnel.localPort("echo"), "after " + i)).isEqualTo("after " + i);
+			}
+			try (Socket socket = connect(tunnel.localPort("echo"))) {
+				long opened = System.nanoTime();
+				socket.getOutputStream().write(7);
+				assertThat(socket.getInputStream().read()).isEqualTo(7);
+				// once the bound of this connection's open has passed, it still carries
+				// bytes
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> System.nanoTime() - opened > Duration.ofMillis(800).toNanos());
+				socket.getOutputStream().write(8);
+				assertThat(socket.getInputStream().read()).isEqualTo(8);
+			}
+			assertThat(tunnel.state().forward("echo").failedConnections()).isEqualTo(1);
 		}
 	}
 

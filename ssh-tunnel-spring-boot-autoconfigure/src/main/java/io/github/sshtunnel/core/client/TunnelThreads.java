@@ -14,6 +14,8 @@ import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.sshtunnel.core.io.PolledReads;
+
 /**
  * Every thread of one tunnel, all daemons, all stopped by {@link #shutdown()}:
  * <ul>
@@ -66,6 +68,8 @@ public final class TunnelThreads {
 	 * @throws IOException if the I/O threads cannot be started
 	 */
 	public static TunnelThreads start(boolean keepalive) throws IOException {
+		// before the tunnel's first socket: the JDK reads the property once per JVM
+		PolledReads.preferPolledReads();
 		return new TunnelThreads(keepalive);
 	}
 

@@ -5,10 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.time.Duration;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
@@ -71,10 +68,11 @@ final class ForwardedConnection {
 	/**
 	 * Open the channel; once the SSH server confirms it, start carrying bytes. Bounded by
 	 * the open timeout.
-	 * @param scheduler runs the timeout
+	 * @param deadlines the forward's open bounds
+	 * @param timer runs the bound
 	 * @param openTimeout the bound on the channel open
 	 */
-	void start(ScheduledExecutorService scheduler, Duration openTimeout) {
+	void start(OpenDeadlines deadlines, ScheduledExecutorService timer, Duration openTimeout) {
 		ForwardSettings settings = this.target;
 		OpenFuture open;
 		try {
@@ -90,11 +88,16 @@ final class ForwardedConnection {
 			failed(ex);
 			return;
 		}
-		ScheduledFuture<?> timeout = scheduleTimeout(scheduler, openTimeout, open);
-		open.addListener((future) -> {
-			if (timeout != null) {
-				timeout.cancel(false);
+		OpenDeadlines.Deadline deadline = deadlines.start(timer, openTimeout, () -> {
+			if (!open.isDone()) {
+				failed(new SshTunnelException(
+						Reason.CONNECT_TIMEOUT, "SSH server did not open a channel to " + settings.remoteHost() + ":"
+								+ settings.remotePort() + " within " + openTimeout.toMillis() + " ms",
+						"Check the SSH server."));
 			}
+		});
+		open.addListener((future) -> {
+			deadline.cancel();
 			if (future.isOpened()) {
 				opened();
 			}
@@ -104,23 +107,6 @@ final class ForwardedConnection {
 						: new IOException("Channel open failed", cause));
 			}
 		});
-	}
-
-	private ScheduledFuture<?> scheduleTimeout(ScheduledExecutorService scheduler, Duration openTimeout,
-			OpenFuture open) {
-		try {
-			return scheduler.schedule(() -> {
-				if (!open.isDone()) {
-					failed(new SshTunnelException(Reason.CONNECT_TIMEOUT,
-							"SSH server did not open a channel to " + this.target.remoteHost() + ":"
-									+ this.target.remotePort() + " within " + openTimeout.toMillis() + " ms",
-							"Check the SSH server."));
-				}
-			}, openTimeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (RejectedExecutionException ex) {
-			return null;
-		}
 	}
 
 	private void opened() {

@@ -48,6 +48,8 @@ public final class LocalForward {
 
 	private final ForwardedConnection.Listener connectionListener = new ConnectionListener();
 
+	private final OpenDeadlines openDeadlines = new OpenDeadlines();
+
 	private final Set<ForwardedConnection> connections = ConcurrentHashMap.newKeySet();
 
 	private final AtomicLong opened = new AtomicLong();
@@ -169,7 +171,7 @@ public final class LocalForward {
 			return;
 		}
 		new ForwardedConnection(this.settings, session, socket, this.counters, this.chunks, this.connectionListener)
-			.start(this.context.timer(), this.context.openTimeout());
+			.start(this.openDeadlines, this.context.timer(), this.context.openTimeout());
 	}
 
 	public void close() {
