@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmark of docs/performance.md on a Debian machine, as root:
-#   benchmarks/run.sh           the full run (about 40 minutes on 2 cores, the JDBC part included)
+#   benchmarks/run.sh           the full run (about 45 minutes on 2 cores, the JDBC part included)
 #   benchmarks/run.sh --smoke   a few seconds per figure; checks the harness, proves nothing
 #   benchmarks/run.sh --jdbc    the JDBC part only (pgjdbc select 1 and new connections; about
 #                               15 minutes; with --smoke a few seconds per configuration)
