@@ -3,7 +3,9 @@ package io.github.sshtunnel.core.forward;
 import java.io.IOException;
 
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.Closeable;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
@@ -21,6 +23,12 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 final class TunnelChannel extends ChannelDirectTcpip {
 
 	private final Sink sink;
+
+	/**
+	 * What {@link #toString()} says once the channel is open; MINA builds it several
+	 * times in every close.
+	 */
+	private volatile String name;
 
 	private TunnelChannel(SshdSocketAddress local, SshdSocketAddress remote, Sink sink) {
 		super(local, remote);
@@ -69,6 +77,46 @@ final class TunnelChannel extends ChannelDirectTcpip {
 		// close may wait for the application's side, so the sink must know now
 		this.sink.closing();
 		super.preClose();
+	}
+
+	/**
+	 * MINA's closeable for a client channel waits for the open future, and its immediate
+	 * close (the last step of every close, graceful or not) completes that future with a
+	 * new {@code SshException}, stack trace and all, even when the channel opened long
+	 * ago: 7% of the CPU a new connection cost in the benchmark (docs/performance.md,
+	 * step 9, and upstream proposal 8). An open future that is done has nothing to wait
+	 * for, so it is left out: MINA's builder adds nothing for a {@code null} future. The
+	 * field is restored before the closeable runs, so MINA's own check of it ("never
+	 * opened: no close exchange") still sees the future.
+	 */
+	@Override
+	protected Closeable getInnerCloseable() {
+		OpenFuture open = this.openFuture;
+		if (open == null || !open.isDone()) {
+			return super.getInnerCloseable();
+		}
+		this.openFuture = null;
+		try {
+			return super.getInnerCloseable();
+		}
+		finally {
+			this.openFuture = open;
+		}
+	}
+
+	@Override
+	public String toString() {
+		String known = this.name;
+		if (known != null) {
+			return known;
+		}
+		String now = super.toString();
+		OpenFuture open = this.openFuture;
+		if (open != null && open.isOpened()) {
+			// the recipient's channel id is known from here on, and nothing else changes
+			this.name = now;
+		}
+		return now;
 	}
 
 	/**
