@@ -87,7 +87,11 @@ final class TunnelChannel extends ChannelDirectTcpip {
 	 * step 9, and upstream proposal 8). An open future that is done has nothing to wait
 	 * for, so it is left out: MINA's builder adds nothing for a {@code null} future. The
 	 * field is restored before the closeable runs, so MINA's own check of it ("never
-	 * opened: no close exchange") still sees the future.
+	 * opened: no close exchange") still sees the future. While MINA builds, another
+	 * thread would read {@code null} there; once the open is done only MINA's
+	 * {@code waitFor} and {@code getChannelState}, which the tunnel never calls, and that
+	 * check, in a close racing this one, read the field. Remove this when MINA creates
+	 * the exception only for a future not done yet.
 	 */
 	@Override
 	protected Closeable getInnerCloseable() {
