@@ -3,13 +3,17 @@ package io.github.sshtunnel.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.StandardSocketOptions;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -151,6 +155,7 @@ class SshTunnelLifecycleTests {
 			if (io.getSocket().supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK)) {
 				assertThat(io.getClass().getSimpleName()).isEqualTo("TunnelSession");
 			}
+
 			// and the session still carries data both ways
 			try (Socket socket = connect(tunnel.localPort("echo"))) {
 				for (int i = 0; i < 100; i++) {
@@ -160,6 +165,43 @@ class SshTunnelLifecycleTests {
 			}
 		}
 		assertNoTunnelThreads();
+	}
+
+	@Test
+	void largeReadsReachMinasDecoderInSlicesAndEveryByteComesBackInOrder() throws Exception {
+		this.server.start();
+		List<Session> sessions = new CopyOnWriteArrayList<>();
+		SshClientCustomizer recorder = (client) -> client.addSessionListener(new SessionListener() {
+
+			@Override
+			public void sessionCreated(Session session) {
+				sessions.add(session);
+			}
+
+		});
+		byte[] sent = new byte[8 * 1024 * 1024];
+		new Random(42).nextBytes(sent);
+		try (SshTunnel tunnel = new SshTunnel(echoSettings().build(), List.of(recorder)).open();
+				Socket socket = connect(tunnel.localPort("echo"))) {
+			// the decoder gets each read of the SSH socket in slices
+			// (docs/performance.md,
+			// round 2, step 10); the echo's 32 KiB packets come back in reads larger than
+			// one
+			Nio2Session io = (Nio2Session) sessions.get(0).getIoSession();
+			assertThat(io.getIoHandler().getClass().getSimpleName()).isEqualTo("SlicedReads");
+			CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+				try {
+					socket.getOutputStream().write(sent);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			});
+			byte[] received = socket.getInputStream().readNBytes(sent.length);
+			writer.get(30, TimeUnit.SECONDS);
+			assertThat(received).hasSize(sent.length);
+			assertThat(Arrays.mismatch(received, sent)).isEqualTo(-1);
+		}
 	}
 
 	@Test
@@ -286,7 +328,7 @@ class SshTunnelLifecycleTests {
 	void carriesLargeTransfersIntactAndInOrder() throws Exception {
 		this.server.start();
 		byte[] payload = new byte[8 * 1024 * 1024 + 17];
-		new java.util.Random(42).nextBytes(payload);
+		new Random(42).nextBytes(payload);
 		try (SshTunnel tunnel = new SshTunnel(echoSettings().build()).open();
 				Socket socket = connect(tunnel.localPort("echo"))) {
 			Thread writer = new Thread(() -> {

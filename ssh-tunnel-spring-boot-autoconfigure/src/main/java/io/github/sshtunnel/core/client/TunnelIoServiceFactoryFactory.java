@@ -18,17 +18,19 @@ import org.apache.sshd.common.io.nio2.Nio2Service;
 import org.apache.sshd.common.io.nio2.Nio2ServiceFactory;
 import org.apache.sshd.common.io.nio2.Nio2ServiceFactoryFactory;
 import org.apache.sshd.common.io.nio2.Nio2Session;
+import org.apache.sshd.common.session.helpers.AbstractSessionIoHandler;
 import org.apache.sshd.common.util.Readable;
 
 import io.github.sshtunnel.core.io.ReadCycle;
 
 /**
- * MINA's NIO2 back-end with three changes: the SSH socket runs in the tunnel's own
+ * MINA's NIO2 back-end with these changes: the SSH socket runs in the tunnel's own
  * channel group (so that forwarding a chunk from one socket to the other needs no thread
  * hand-over); after every read of it the kernel is asked to acknowledge at once
- * ({@code TCP_QUICKACK}, Linux); and each read is one {@link ReadCycle}, so that what it
+ * ({@code TCP_QUICKACK}, Linux); each read is one {@link ReadCycle}, so that what it
  * brought a forwarded connection is written to the local socket once, after the read's
- * last packet is decoded.
+ * last packet is decoded; and each read reaches MINA's decoder in {@link SlicedReads
+ * slices}, so that the decoder does not move the rest of a large read after every packet.
  * <p>
  * Why: {@code sshd} keeps Nagle's algorithm on for a forwarding-only client (it turns it
  * off only for a pty). When several forwarded connections share the session, sshd often
@@ -73,7 +75,11 @@ public final class TunnelIoServiceFactoryFactory extends Nio2ServiceFactoryFacto
 			public Nio2Session createSession(Nio2Service service, IoHandler handler, AsynchronousSocketChannel socket,
 					SocketAddress address) throws Throwable {
 				boolean quickAck = QUICK_ACK != null && socket.supportedOptions().contains(QUICK_ACK);
-				return new TunnelSession(service, manager, handler, socket, address, quickAck);
+				// slices for MINA's SSH decoder only, not for the sockets of a jump
+				// host's
+				// local forward, whose handler sends each read on as channel data
+				IoHandler reads = (handler instanceof AbstractSessionIoHandler) ? new SlicedReads(handler) : handler;
+				return new TunnelSession(service, manager, reads, socket, address, quickAck);
 			}
 
 		};
