@@ -46,7 +46,6 @@ final class SlicedReads implements IoHandler {
 			return;
 		}
 		Slice slice = this.slice;
-		Readable outer = slice.read;
 		slice.read = message;
 		try {
 			int left = message.available();
@@ -61,9 +60,7 @@ final class SlicedReads implements IoHandler {
 			}
 		}
 		finally {
-			// a read handled within this one (MINA never does that for its SSH session)
-			// leaves the slice to the read it interrupted
-			slice.read = outer;
+			slice.read = null;
 		}
 	}
 

@@ -75,9 +75,8 @@ public final class TunnelIoServiceFactoryFactory extends Nio2ServiceFactoryFacto
 			public Nio2Session createSession(Nio2Service service, IoHandler handler, AsynchronousSocketChannel socket,
 					SocketAddress address) throws Throwable {
 				boolean quickAck = QUICK_ACK != null && socket.supportedOptions().contains(QUICK_ACK);
-				// slices for MINA's SSH decoder only, not for the sockets of a jump
-				// host's
-				// local forward, whose handler sends each read on as channel data
+				// slices for MINA's SSH decoder only: a jump host's local forward sends
+				// each read of its sockets on as channel data
 				IoHandler reads = (handler instanceof AbstractSessionIoHandler) ? new SlicedReads(handler) : handler;
 				return new TunnelSession(service, manager, reads, socket, address, quickAck);
 			}
