@@ -11,18 +11,22 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Runs the whole benchmark in one go: starts a private OpenSSH {@code sshd}, a private
- * PostgreSQL and an iperf3 server on loopback, then measures every figure for every
- * configuration, rotating the order of the configurations in each repetition so that
- * machine noise hits all alike, and prints median and min-max with the ratios to OpenSSH.
+ * PostgreSQL and an iperf3 server on loopback, then starts and warms up every
+ * configuration's forwarder, keeps them all running, and measures each figure for all
+ * configurations back to back, rotating their order in each repetition so that machine
+ * noise hits all alike; it prints median and min-max with the ratios to OpenSSH, overall
+ * and per repetition.
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
@@ -77,6 +81,14 @@ final class BenchmarkRunner {
 
 	private final List<String> notes = new ArrayList<>();
 
+	/**
+	 * The figures measured in {@link #measureForwarding}'s repetitions, whose values can
+	 * be compared per repetition.
+	 */
+	private final Set<String> pairedFigures = new HashSet<>();
+
+	private boolean inRepetitions;
+
 	private int sshPort;
 
 	private int iperfPort;
@@ -93,7 +105,7 @@ final class BenchmarkRunner {
 		this.rekey = rekey;
 		this.jdbcOnly = jdbcOnly;
 		this.soakTime = Duration.ofSeconds(smoke ? 3 : Long.getLong("bench.soak-seconds", 600));
-		this.repetitions = smoke ? 1 : Integer.getInteger("bench.repetitions", 3);
+		this.repetitions = smoke ? 1 : Integer.getInteger("bench.repetitions", 5);
 		this.iperfTime = Duration.ofSeconds(smoke ? 1 : Long.getLong("bench.iperf-seconds", 5));
 		this.pgbenchTime = Duration.ofSeconds(smoke ? 1 : Long.getLong("bench.pgbench-seconds", 10));
 		this.warmup = Duration.ofSeconds(smoke ? 1 : Long.getLong("bench.warmup-seconds", 20));
@@ -129,14 +141,7 @@ final class BenchmarkRunner {
 				measureJdbc();
 				return;
 			}
-			List<Config> configs = configs();
-			for (int repetition = 0; repetition < this.repetitions; repetition++) {
-				for (int i = 0; i < configs.size(); i++) {
-					Config config = configs.get((i + repetition) % configs.size());
-					System.out.printf("repetition %d/%d: %s%n", repetition + 1, this.repetitions, config.name);
-					measure(config);
-				}
-			}
+			measureForwarding(configs());
 			if (!this.forwardingOnly) {
 				measureJdbc();
 				measureOpenTimes();
@@ -295,36 +300,93 @@ final class BenchmarkRunner {
 		return command;
 	}
 
-	private void measure(Config config) throws Exception {
-		Forwarding forwarding = startForwarding(config);
-		Peer forwarder = forwarding.forwarder();
-		int localIperf = forwarding.iperfPort();
-		int localPg = forwarding.pgPort();
+	/**
+	 * Every forwarding figure of every configuration. All forwarders run side by side for
+	 * the whole measurement, each warmed up once, as a tunnel that lives as long as its
+	 * application; then every repetition runs each figure for all configurations back to
+	 * back, in an order rotated per repetition, so that each figure of a repetition is
+	 * measured for all of them within a minute or two and its ratios to OpenSSH can be
+	 * taken per repetition ({@link #report()}).
+	 * @param configs the configurations
+	 */
+	private void measureForwarding(List<Config> configs) throws Exception {
+		Map<Config, Forwarding> forwardings = new LinkedHashMap<>();
 		try {
-			// the same warm-up for every configuration: a long-lived tunnel runs with
-			// its code compiled by the JIT, which takes some 20 s of traffic (see
-			// docs/performance.md); the first 5 s are recorded on their own
-			iperf(config, forwarder, localIperf, "bulk upload, 1 stream, first 5 s after start (MB/s)",
-					List.of("-t", this.smoke ? "1" : "5"));
-			iperf(config, forwarder, localIperf, null, List.of("-t", String.valueOf(this.warmup.toSeconds())));
-			iperf(config, forwarder, localIperf, null, List.of("-t", String.valueOf(this.warmup.toSeconds()), "-R"));
-			// new connections too: the code that opens and closes channels is not on the
-			// bulk path, and without this the JIT compiled it during the recorded -C run
-			// (28% of the starter's CPU there, docs/performance.md, step 8)
-			pgbench(config, null, localPg, null, List.of("-C", "-T", String.valueOf(this.warmup.toSeconds())));
-			iperf(config, forwarder, localIperf, "bulk upload, 1 stream (MB/s)", List.of());
-			iperf(config, forwarder, localIperf, "bulk download, 1 stream (MB/s)", List.of("-R"));
-			iperf(config, forwarder, localIperf, "bulk upload, 4 streams (MB/s)", List.of("-P", "4"));
-			iperf(config, forwarder, localIperf, "bulk download, 4 streams (MB/s)", List.of("-P", "4", "-R"));
-			pgbench(config, forwarder, localPg, "pgbench -S -c 8 -j 2 (TPS)", List.of());
-			pgbench(config, forwarder, localPg, "pgbench -S -C -c 8 -j 2, new connection per transaction (TPS)",
-					List.of("-C"));
-		}
-		finally {
-			if (forwarder != null) {
-				forwarder.close();
+			for (Config config : configs) {
+				System.out.printf("start and warm up: %s%n", config.name);
+				Forwarding forwarding = startForwarding(config);
+				forwardings.put(config, forwarding);
+				warmUp(config, forwarding);
+			}
+			List<Step> steps = List.of(
+					new Step("bulk upload, 1 stream (MB/s)",
+							(config, forwarding) -> iperf(config, forwarding.forwarder(), forwarding.iperfPort(),
+									"bulk upload, 1 stream (MB/s)", List.of())),
+					new Step("bulk download, 1 stream (MB/s)",
+							(config, forwarding) -> iperf(config, forwarding.forwarder(), forwarding.iperfPort(),
+									"bulk download, 1 stream (MB/s)", List.of("-R"))),
+					new Step("bulk upload, 4 streams (MB/s)",
+							(config, forwarding) -> iperf(config, forwarding.forwarder(), forwarding.iperfPort(),
+									"bulk upload, 4 streams (MB/s)", List.of("-P", "4"))),
+					new Step("bulk download, 4 streams (MB/s)",
+							(config, forwarding) -> iperf(config, forwarding.forwarder(), forwarding.iperfPort(),
+									"bulk download, 4 streams (MB/s)", List.of("-P", "4", "-R"))),
+					new Step("pgbench -S",
+							(config, forwarding) -> pgbench(config, forwarding.forwarder(), forwarding.pgPort(),
+									"pgbench -S -c 8 -j 2 (TPS)", List.of())),
+					new Step("pgbench -S -C",
+							(config, forwarding) -> pgbench(config, forwarding.forwarder(), forwarding.pgPort(),
+									"pgbench -S -C -c 8 -j 2, new connection per transaction (TPS)", List.of("-C"))));
+			this.inRepetitions = true;
+			for (int repetition = 0; repetition < this.repetitions; repetition++) {
+				for (Step step : steps) {
+					System.out.printf("repetition %d/%d: %s%n", repetition + 1, this.repetitions, step.name());
+					for (int i = 0; i < configs.size(); i++) {
+						Config config = configs.get((i + repetition) % configs.size());
+						step.action().run(config, forwardings.get(config));
+					}
+				}
 			}
 		}
+		finally {
+			this.inRepetitions = false;
+			for (Forwarding forwarding : forwardings.values()) {
+				if (forwarding.forwarder() != null) {
+					forwarding.forwarder().close();
+				}
+			}
+		}
+	}
+
+	/**
+	 * The same warm-up for every configuration, right after its forwarder started: a
+	 * long-lived tunnel runs with its code compiled by the JIT, which takes some 20 s of
+	 * traffic (see docs/performance.md); the first 5 s are recorded on their own.
+	 */
+	private void warmUp(Config config, Forwarding forwarding) throws IOException {
+		Peer forwarder = forwarding.forwarder();
+		iperf(config, forwarder, forwarding.iperfPort(), "bulk upload, 1 stream, first 5 s after start (MB/s)",
+				List.of("-t", this.smoke ? "1" : "5"));
+		iperf(config, forwarder, forwarding.iperfPort(), null, List.of("-t", String.valueOf(this.warmup.toSeconds())));
+		iperf(config, forwarder, forwarding.iperfPort(), null,
+				List.of("-t", String.valueOf(this.warmup.toSeconds()), "-R"));
+		// new connections too: the code that opens and closes channels is not on the bulk
+		// path, and without this the JIT compiled it during the recorded -C run (28% of
+		// the starter's CPU there, docs/performance.md, step 8)
+		pgbench(config, null, forwarding.pgPort(), null, List.of("-C", "-T", String.valueOf(this.warmup.toSeconds())));
+	}
+
+	/**
+	 * One figure, measured for one configuration.
+	 */
+	@FunctionalInterface
+	private interface StepAction {
+
+		void run(Config config, Forwarding forwarding) throws IOException;
+
+	}
+
+	private record Step(String name, StepAction action) {
 	}
 
 	/**
@@ -347,7 +409,7 @@ final class BenchmarkRunner {
 		command.addAll(List.of("-L", "127.0.0.1:" + localIperf + ":127.0.0.1:" + this.iperfPort, "-L",
 				"127.0.0.1:" + localPg + ":127.0.0.1:" + this.pgPort, this.user + "@127.0.0.1"));
 		if (config.name.contains("-tt")) {
-			command.addAll(List.of("sleep", "3600"));
+			command.addAll(List.of("sleep", "86400"));
 		}
 		Peer ssh = Peer.start(config.name, this.work, command);
 		// probe only the PostgreSQL forward: a probe of the iperf3 forward would look
@@ -564,7 +626,10 @@ final class BenchmarkRunner {
 				this.clientKey, this.knownHosts), this::sshCommand, BenchmarkRunner::javaCommand, this::record,
 				this.smoke);
 		String only = System.getProperty("bench.configs");
-		jdbc.run(this.repetitions, (only != null) ? Arrays.asList(only.split(",")) : null);
+		// the JDBC part keeps 3 repetitions: its runs are long and it starts its
+		// forwarders per repetition
+		jdbc.run(this.smoke ? 1 : Integer.getInteger("bench.jdbc-repetitions", 3),
+				(only != null) ? Arrays.asList(only.split(",")) : null);
 		this.notes.add(jdbc.note());
 	}
 
@@ -648,6 +713,9 @@ final class BenchmarkRunner {
 	// ---- report -----------------------------------------------------------------------
 
 	private void record(String figure, String config, double value) {
+		if (this.inRepetitions) {
+			this.pairedFigures.add(figure);
+		}
 		this.results.computeIfAbsent(figure, (key) -> new LinkedHashMap<>())
 			.computeIfAbsent(config, (key) -> new ArrayList<>())
 			.add(value);
@@ -668,7 +736,8 @@ final class BenchmarkRunner {
 			.append(" CPUs; Java ")
 			.append(System.getProperty("java.version"))
 			.append(".\n\n");
-		out.append("| figure | configuration | median | min-max | vs best OpenSSH |\n|---|---|---|---|---|\n");
+		out.append("| figure | configuration | median | min-max | vs best OpenSSH | per repetition |\n")
+			.append("|---|---|---|---|---|---|\n");
 		for (Map.Entry<String, Map<String, List<Double>>> figure : this.results.entrySet()) {
 			boolean lowerIsBetter = figure.getKey().contains("CPU") || figure.getKey().contains("(ms)")
 					|| figure.getKey().contains("added");
@@ -686,17 +755,61 @@ final class BenchmarkRunner {
 				double median = median(values);
 				String ratio = (best != null && best != 0 && !config.getKey().startsWith("ssh"))
 						? String.format("%.2fx", median / best) : "";
-				out.append(String.format("| %s | %s | %.2f | %.2f-%.2f | %s |%n", figure.getKey(), config.getKey(),
+				String paired = (this.pairedFigures.contains(figure.getKey()) && !config.getKey().startsWith("ssh"))
+						? perRepetition(figure.getValue(), values, lowerIsBetter) : "";
+				out.append(String.format("| %s | %s | %.2f | %.2f-%.2f | %s | %s |%n", figure.getKey(), config.getKey(),
 						median, values.stream().mapToDouble(Double::doubleValue).min().orElse(0),
-						values.stream().mapToDouble(Double::doubleValue).max().orElse(0), ratio));
+						values.stream().mapToDouble(Double::doubleValue).max().orElse(0), ratio, paired));
 			}
 		}
 		out.append("\nRatios are median / median of the best OpenSSH configuration for that figure ")
-			.append("(for time, CPU and memory figures lower is better, so a ratio below 1 is better).\n");
+			.append("(for time, CPU and memory figures lower is better, so a ratio below 1 is better). ")
+			.append("Per repetition: the ratio to the best OpenSSH configuration of the same repetition, ")
+			.append("measured within a minute or two of each other, as median (min-max) over the repetitions, ")
+			.append("and in how many of them the starter was at or better than OpenSSH.\n");
 		for (String note : this.notes) {
 			out.append("\n").append(note).append("\n");
 		}
 		return out.toString();
+	}
+
+	/**
+	 * The ratios of one configuration's values to the best OpenSSH configuration's of the
+	 * same repetition: every figure is recorded once per repetition for every
+	 * configuration, in repetition order, so the i-th values belong together.
+	 * @param figure the values of every configuration for one figure
+	 * @param values the configuration's values
+	 * @param lowerIsBetter whether a lower value is better
+	 * @return the median and range of the ratios and how many were at or better than
+	 * OpenSSH, or an empty string without OpenSSH values for every repetition
+	 */
+	private static String perRepetition(Map<String, List<Double>> figure, List<Double> values, boolean lowerIsBetter) {
+		if (values.size() < 2) {
+			return "";
+		}
+		List<Double> ratios = new ArrayList<>();
+		for (int i = 0; i < values.size(); i++) {
+			Double best = null;
+			for (Map.Entry<String, List<Double>> config : figure.entrySet()) {
+				if (config.getKey().startsWith("ssh")) {
+					if (config.getValue().size() != values.size()) {
+						return "";
+					}
+					double value = config.getValue().get(i);
+					if (best == null || (lowerIsBetter ? value < best : value > best)) {
+						best = value;
+					}
+				}
+			}
+			if (best == null || best == 0) {
+				return "";
+			}
+			ratios.add(values.get(i) / best);
+		}
+		long atOrBetter = ratios.stream().filter((ratio) -> lowerIsBetter ? ratio <= 1.0 : ratio >= 1.0).count();
+		return String.format("%.2fx (%.2fx-%.2fx), %d of %d", median(ratios),
+				ratios.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+				ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0), atOrBetter, ratios.size());
 	}
 
 	private static double median(List<Double> values) {
