@@ -318,32 +318,26 @@ final class BenchmarkRunner {
 				forwardings.put(config, forwarding);
 				warmUp(config, forwarding);
 			}
-			List<Step> steps = List.of(
-					new Step("bulk upload, 1 stream (MB/s)",
-							(config, forwarding) -> iperf(config, forwarding.forwarder(), forwarding.iperfPort(),
-									"bulk upload, 1 stream (MB/s)", List.of())),
-					new Step("bulk download, 1 stream (MB/s)",
-							(config, forwarding) -> iperf(config, forwarding.forwarder(), forwarding.iperfPort(),
-									"bulk download, 1 stream (MB/s)", List.of("-R"))),
-					new Step("bulk upload, 4 streams (MB/s)",
-							(config, forwarding) -> iperf(config, forwarding.forwarder(), forwarding.iperfPort(),
-									"bulk upload, 4 streams (MB/s)", List.of("-P", "4"))),
-					new Step("bulk download, 4 streams (MB/s)",
-							(config, forwarding) -> iperf(config, forwarding.forwarder(), forwarding.iperfPort(),
-									"bulk download, 4 streams (MB/s)", List.of("-P", "4", "-R"))),
-					new Step("pgbench -S",
-							(config, forwarding) -> pgbench(config, forwarding.forwarder(), forwarding.pgPort(),
-									"pgbench -S -c 8 -j 2 (TPS)", List.of())),
-					new Step("pgbench -S -C",
-							(config, forwarding) -> pgbench(config, forwarding.forwarder(), forwarding.pgPort(),
-									"pgbench -S -C -c 8 -j 2, new connection per transaction (TPS)", List.of("-C"))));
+			List<Step> steps = List.of(new Step("bulk upload, 1 stream (MB/s)", true, List.of()),
+					new Step("bulk download, 1 stream (MB/s)", true, List.of("-R")),
+					new Step("bulk upload, 4 streams (MB/s)", true, List.of("-P", "4")),
+					new Step("bulk download, 4 streams (MB/s)", true, List.of("-P", "4", "-R")),
+					new Step("pgbench -S -c 8 -j 2 (TPS)", false, List.of()),
+					new Step("pgbench -S -C -c 8 -j 2, new connection per transaction (TPS)", false, List.of("-C")));
 			this.inRepetitions = true;
 			for (int repetition = 0; repetition < this.repetitions; repetition++) {
 				for (Step step : steps) {
-					System.out.printf("repetition %d/%d: %s%n", repetition + 1, this.repetitions, step.name());
+					System.out.printf("repetition %d/%d: %s%n", repetition + 1, this.repetitions, step.figure());
 					for (int i = 0; i < configs.size(); i++) {
 						Config config = configs.get((i + repetition) % configs.size());
-						step.action().run(config, forwardings.get(config));
+						Forwarding forwarding = forwardings.get(config);
+						if (step.iperf()) {
+							iperf(config, forwarding.forwarder(), forwarding.iperfPort(), step.figure(),
+									step.options());
+						}
+						else {
+							pgbench(config, forwarding.forwarder(), forwarding.pgPort(), step.figure(), step.options());
+						}
 					}
 				}
 			}
@@ -377,16 +371,13 @@ final class BenchmarkRunner {
 	}
 
 	/**
-	 * One figure, measured for one configuration.
+	 * One figure of a repetition.
+	 *
+	 * @param figure its name in the report
+	 * @param iperf whether iperf3 measures it, else pgbench
+	 * @param options the tool's options
 	 */
-	@FunctionalInterface
-	private interface StepAction {
-
-		void run(Config config, Forwarding forwarding) throws IOException;
-
-	}
-
-	private record Step(String name, StepAction action) {
+	private record Step(String figure, boolean iperf, List<String> options) {
 	}
 
 	/**
