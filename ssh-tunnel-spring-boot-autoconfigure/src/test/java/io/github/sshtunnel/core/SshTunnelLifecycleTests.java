@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.sshtunnel.core.SshTunnelException.Reason;
+import io.github.sshtunnel.core.client.TunnelThreads;
 import io.github.sshtunnel.core.io.PolledReads;
 import io.github.sshtunnel.testsupport.TestSshServer;
 import io.github.sshtunnel.testsupport.TestTcpServer;
@@ -194,12 +195,21 @@ class SshTunnelLifecycleTests {
 	}
 
 	@Test
-	void asynchronousReadsWaitForDataUnlessTheJvmWasToldOtherwise() throws Exception {
+	void theTunnelRunsItsOwnEventLoopAndTheJdksGroupOnlyWhenTheJvmAsksForIt() throws Exception {
 		this.server.start();
 		String before = System.getProperty(PolledReads.PROPERTY);
 		try {
-			// nobody set it: the tunnel asks the JDK to wait for data before each read
+			// the tunnel's own event loop: the JVM-wide switch of the JDK's asynchronous
+			// sockets is left as it was, for the application's own sockets
 			System.clearProperty(PolledReads.PROPERTY);
+			try (SshTunnel tunnel = new SshTunnel(echoSettings().build()).open();
+					Socket socket = connect(tunnel.localPort("echo"))) {
+				socket.getOutputStream().write(41);
+				assertThat(socket.getInputStream().read()).isEqualTo(41);
+				assertThat(System.getProperty(PolledReads.PROPERTY)).isNull();
+			}
+			System.setProperty(TunnelThreads.EVENT_LOOP_PROPERTY, "jdk");
+			// the JDK's channel group, told to wait for data before each read
 			try (SshTunnel tunnel = new SshTunnel(echoSettings().build()).open();
 					Socket socket = connect(tunnel.localPort("echo"))) {
 				assertThat(System.getProperty(PolledReads.PROPERTY)).isEqualTo("true");
@@ -217,6 +227,7 @@ class SshTunnelLifecycleTests {
 			}
 		}
 		finally {
+			System.clearProperty(TunnelThreads.EVENT_LOOP_PROPERTY);
 			if (before != null) {
 				System.setProperty(PolledReads.PROPERTY, before);
 			}

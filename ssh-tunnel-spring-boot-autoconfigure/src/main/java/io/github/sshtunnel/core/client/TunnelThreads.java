@@ -14,13 +14,14 @@ import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.sshtunnel.core.io.EventLoop;
 import io.github.sshtunnel.core.io.PolledReads;
 
 /**
  * Every thread of one tunnel, all daemons, all stopped by {@link #shutdown()}:
  * <ul>
  * <li>one I/O thread ({@code ssh-tunnel-io-}) that carries the local sockets and the SSH
- * socket, and never waits;</li>
+ * socket, and never waits: the tunnel's own {@link EventLoop};</li>
  * <li>the scheduler ({@code ssh-tunnel-scheduler-}) that reconnects and reports session
  * losses (it may wait up to {@code connect-timeout} in a connect);</li>
  * <li>MINA's short read-resume tasks ({@code ssh-tunnel-resume-}), kept off the
@@ -43,6 +44,12 @@ public final class TunnelThreads {
 	 */
 	private static final int IO_THREADS = 1;
 
+	/**
+	 * The system property that selects the JDK's channel group instead of the tunnel's
+	 * own event loop.
+	 */
+	public static final String EVENT_LOOP_PROPERTY = "io.github.sshtunnel.event-loop";
+
 	private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
 	private final AsynchronousChannelGroup channelGroup;
@@ -58,7 +65,8 @@ public final class TunnelThreads {
 		this.resumeTasks = Executors.newCachedThreadPool(daemonThreads("ssh-tunnel-resume-"));
 		this.keepaliveTimer = keepalive
 				? Executors.newSingleThreadScheduledExecutor(daemonThreads("ssh-tunnel-keepalive-")) : null;
-		this.channelGroup = AsynchronousChannelGroup.withFixedThreadPool(IO_THREADS, ioThreads());
+		this.channelGroup = jdkEventLoop() ? AsynchronousChannelGroup.withFixedThreadPool(IO_THREADS, ioThreads())
+				: EventLoop.start(ioThreads());
 	}
 
 	/**
@@ -68,9 +76,21 @@ public final class TunnelThreads {
 	 * @throws IOException if the I/O threads cannot be started
 	 */
 	public static TunnelThreads start(boolean keepalive) throws IOException {
-		// before the tunnel's first socket: the JDK reads the property once per JVM
-		PolledReads.preferPolledReads();
+		if (jdkEventLoop()) {
+			// before the tunnel's first socket: the JDK reads the property once per JVM
+			PolledReads.preferPolledReads();
+		}
 		return new TunnelThreads(keepalive);
+	}
+
+	/**
+	 * Whether the JVM was told to run the tunnel's sockets in a channel group of the
+	 * JDK's ({@value #EVENT_LOOP_PROPERTY}{@code =jdk}) instead of the tunnel's own
+	 * {@link EventLoop}: a switch for comparing the two, not a tuning option.
+	 * @return whether to use the JDK's channel group
+	 */
+	static boolean jdkEventLoop() {
+		return "jdk".equalsIgnoreCase(System.getProperty(EVENT_LOOP_PROPERTY, "").trim());
 	}
 
 	public AsynchronousChannelGroup channelGroup() {
