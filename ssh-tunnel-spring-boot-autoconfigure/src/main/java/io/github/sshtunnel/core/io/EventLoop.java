@@ -142,6 +142,10 @@ public final class EventLoop extends AsynchronousChannelGroup implements Executo
 		}
 	}
 
+	boolean isStopping() {
+		return this.stopping;
+	}
+
 	boolean inLoop() {
 		return Thread.currentThread() == this.thread;
 	}
@@ -315,12 +319,7 @@ public final class EventLoop extends AsynchronousChannelGroup implements Executo
 
 	private void closeAll() {
 		for (LoopChannel channel : this.channels) {
-			try {
-				channel.close();
-			}
-			catch (IOException ex) {
-				logger.debug("Could not close {}", channel, ex);
-			}
+			runSafely(channel::stop);
 		}
 		// the closes queued their work: finish it here, on the loop's thread
 		Runnable task;

@@ -28,4 +28,9 @@ interface LoopChannel extends Closeable {
 	 */
 	void expire(long now);
 
+	/**
+	 * The loop ends: close at once, dropping whatever waits.
+	 */
+	void stop();
+
 }

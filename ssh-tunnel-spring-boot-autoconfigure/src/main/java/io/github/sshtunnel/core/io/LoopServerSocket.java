@@ -167,6 +167,14 @@ final class LoopServerSocket extends AsynchronousServerSocketChannel implements 
 	public void expire(long now) {
 	}
 
+	@Override
+	public void stop() {
+		if (!this.closed) {
+			this.closed = true;
+			closeNow();
+		}
+	}
+
 	private void closeNow() {
 		try {
 			this.channel.close();

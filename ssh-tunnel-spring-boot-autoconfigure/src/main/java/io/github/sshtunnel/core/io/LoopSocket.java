@@ -11,6 +11,7 @@ import java.nio.channels.CompletionHandler;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,12 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 	/** Writes up to this size are copied and complete at once. */
 	static final int COPY_LIMIT = 8 * 1024;
 
+	/**
+	 * How long a closed socket goes on writing output that was copied (and so reported as
+	 * written) before it closed, when the peer does not take it at once.
+	 */
+	static final Duration LINGER = Duration.ofSeconds(10);
+
 	private static final Logger logger = LoggerFactory.getLogger(LoopSocket.class);
 
 	private final EventLoop loop;
@@ -65,6 +72,9 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 	private boolean outputShutdownRequested;
 
 	private IOException writeFailure;
+
+	/** While a closed socket still writes what was copied: when it gives up. */
+	private long lingerDeadline;
 
 	/**
 	 * A socket of the loop: a new one when {@code accepted} is null.
@@ -295,6 +305,9 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 	void flush() {
 		this.flushQueued = false;
 		if (this.closed) {
+			if (this.lingerDeadline != 0) {
+				lingerFlush();
+			}
 			return;
 		}
 		Transfer transfer = this.writing;
@@ -430,7 +443,7 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 
 	@Override
 	public long deadline() {
-		long deadline = 0;
+		long deadline = this.lingerDeadline;
 		for (Transfer transfer : new Transfer[] { this.reading, this.writing }) {
 			if (transfer != null && transfer.deadline != 0 && (deadline == 0 || transfer.deadline - deadline < 0)) {
 				deadline = transfer.deadline;
@@ -441,6 +454,10 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 
 	@Override
 	public void expire(long now) {
+		if (this.lingerDeadline != 0 && this.lingerDeadline - now <= 0) {
+			finishClose();
+			return;
+		}
 		Transfer read = this.reading;
 		if (read != null && read.deadline != 0 && read.deadline - now <= 0) {
 			this.reading = null;
@@ -456,23 +473,6 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 	}
 
 	private void closeNow() {
-		if (this.copied != null && this.copied.position() > 0 && this.writeFailure == null && this.channel.isOpen()) {
-			// what was copied was reported as written: one last try to send it
-			this.copied.flip();
-			try {
-				this.channel.write(this.copied);
-			}
-			catch (IOException ex) {
-				logger.debug("Could not write the last output of {}", this, ex);
-			}
-		}
-		this.copied = null;
-		try {
-			this.channel.close();
-		}
-		catch (IOException ex) {
-			logger.debug("Could not close {}", this, ex);
-		}
 		for (Transfer transfer : new Transfer[] { this.connecting, this.reading, this.writing }) {
 			if (transfer != null) {
 				transfer.failLater(this.loop, new AsynchronousCloseException());
@@ -481,7 +481,67 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 		this.connecting = null;
 		this.reading = null;
 		this.writing = null;
+		this.registration.remove(SelectionKey.OP_READ | SelectionKey.OP_CONNECT);
+		if (hasCopied() && this.writeFailure == null && this.channel.isOpen() && !this.loop.isStopping()) {
+			// what was copied was reported as written: it goes before the socket closes
+			lingerFlush();
+			if (hasCopied()) {
+				this.lingerDeadline = deadline(LINGER.toMillis(), TimeUnit.MILLISECONDS);
+				this.loop.timed(this);
+				return;
+			}
+		}
+		finishClose();
+	}
+
+	/**
+	 * Write what was copied before a close; close once it is written, it cannot be, or
+	 * the linger time is over.
+	 */
+	private void lingerFlush() {
+		try {
+			this.copied.flip();
+			this.channel.write(this.copied);
+			this.copied.compact();
+			if (hasCopied()) {
+				this.registration.add(SelectionKey.OP_WRITE);
+				return;
+			}
+		}
+		catch (IOException ex) {
+			logger.debug("Could not write the last output of {}", this, ex);
+			this.copied = null;
+		}
+		if (this.lingerDeadline != 0) {
+			finishClose();
+		}
+	}
+
+	private void finishClose() {
+		this.lingerDeadline = 0;
+		this.copied = null;
+		try {
+			this.channel.close();
+		}
+		catch (IOException ex) {
+			logger.debug("Could not close {}", this, ex);
+		}
 		this.loop.removed(this);
+	}
+
+	@Override
+	public void stop() {
+		if (!this.closed) {
+			this.closed = true;
+			closeNow();
+		}
+		else if (this.lingerDeadline != 0) {
+			finishClose();
+		}
+	}
+
+	private boolean hasCopied() {
+		return this.copied != null && this.copied.position() > 0;
 	}
 
 	private void onLoop(Runnable task) {

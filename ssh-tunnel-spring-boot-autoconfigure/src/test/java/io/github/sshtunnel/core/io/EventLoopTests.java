@@ -102,6 +102,30 @@ class EventLoopTests {
 	}
 
 	@Test
+	void outputThatWasReportedWrittenIsDeliveredWhenThePeerReadsOnlyAfterTheClose() throws Exception {
+		try (ServerSocket server = listen()) {
+			AsynchronousSocketChannel socket = connect(server);
+			Socket peer = server.accept();
+			// the peer does not read yet: the kernel takes only part of a large write
+			byte[] large = new byte[32 * 1024 * 1024];
+			new Random(3).nextBytes(large);
+			int took = socket.write(ByteBuffer.wrap(large)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(took).isBetween(1, large.length - 1);
+			// a small write is copied and reported written before the socket can take it
+			byte[] last = "last words".getBytes();
+			assertThat(socket.write(ByteBuffer.wrap(last)).get(WAIT.toSeconds(), TimeUnit.SECONDS))
+				.isEqualTo(last.length);
+			socket.close();
+			assertThat(socket.isOpen()).isFalse();
+			byte[] received = readAll(peer);
+			byte[] expected = Arrays.copyOf(large, took + last.length);
+			System.arraycopy(last, 0, expected, took, last.length);
+			assertThat(received).isEqualTo(expected);
+			peer.close();
+		}
+	}
+
+	@Test
 	void readsGetWhatThePeerSendsAndMinusOneAtItsEnd() throws Exception {
 		try (ServerSocket server = listen();
 				AsynchronousSocketChannel socket = connect(server);
