@@ -267,8 +267,12 @@ public final class EventLoop extends AsynchronousChannelGroup implements Executo
 	}
 
 	private void ready(SelectionKey key) {
-		LoopChannel channel = (LoopChannel) key.attachment();
-		runSafely(() -> channel.ready(key));
+		try {
+			((LoopChannel) key.attachment()).ready(key);
+		}
+		catch (RuntimeException | Error ex) {
+			logger.warn("SSH tunnel I/O task failed", ex);
+		}
 	}
 
 	/**

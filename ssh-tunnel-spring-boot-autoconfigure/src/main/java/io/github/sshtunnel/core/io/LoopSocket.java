@@ -443,13 +443,14 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 
 	@Override
 	public long deadline() {
-		long deadline = this.lingerDeadline;
-		for (Transfer transfer : new Transfer[] { this.reading, this.writing }) {
-			if (transfer != null && transfer.deadline != 0 && (deadline == 0 || transfer.deadline - deadline < 0)) {
-				deadline = transfer.deadline;
-			}
+		return earliest(earliest(this.lingerDeadline, this.reading), this.writing);
+	}
+
+	private static long earliest(long deadline, Transfer transfer) {
+		if (transfer == null || transfer.deadline == 0) {
+			return deadline;
 		}
-		return deadline;
+		return (deadline == 0 || transfer.deadline - deadline < 0) ? transfer.deadline : deadline;
 	}
 
 	@Override
