@@ -311,10 +311,10 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 			return;
 		}
 		Transfer transfer = this.writing;
-		boolean hasCopied = this.copied != null && this.copied.position() > 0;
-		if (hasCopied || transfer != null) {
+		boolean blocked = false;
+		if (hasCopied() || transfer != null) {
 			try {
-				write(hasCopied, transfer);
+				blocked = write(transfer);
 			}
 			catch (IOException ex) {
 				this.writeFailure = ex;
@@ -326,13 +326,18 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 				return;
 			}
 		}
-		if ((this.copied != null && this.copied.position() > 0) || this.writing != null) {
+		if (blocked) {
+			// the kernel took less than all: go on when the socket can take more
 			try {
 				this.registration.add(SelectionKey.OP_WRITE);
 			}
 			catch (IOException ex) {
 				logger.debug("Could not wait for {} to take output", this, ex);
 			}
+			return;
+		}
+		if (this.flushQueued || this.writing != null || hasCopied()) {
+			// the completion wrote again: that goes at the end of this round
 			return;
 		}
 		this.registration.remove(SelectionKey.OP_WRITE);
@@ -346,9 +351,14 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 		}
 	}
 
-	private void write(boolean hasCopied, Transfer transfer) throws IOException {
+	/**
+	 * Write what was copied and the waiting write with one system call, and complete the
+	 * waiting write with what the kernel took of it.
+	 * @return whether the kernel took less than all
+	 */
+	private boolean write(Transfer transfer) throws IOException {
 		long before = (transfer != null) ? transfer.remaining() : 0;
-		if (hasCopied) {
+		if (hasCopied()) {
 			this.copied.flip();
 			try {
 				if (transfer == null) {
@@ -369,6 +379,7 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 		else {
 			transfer.writeTo(this.channel);
 		}
+		boolean blocked = hasCopied() || (transfer != null && transfer.remaining() > 0);
 		if (transfer != null) {
 			long written = before - transfer.remaining();
 			if (written > 0) {
@@ -377,6 +388,7 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 				transfer.complete(written);
 			}
 		}
+		return blocked;
 	}
 
 	@Override
