@@ -10,7 +10,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 
+import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -42,6 +45,8 @@ public class TunnelApplication {
 	 * the starter's JVM with {@code -Dbench.starter-java-options}.
 	 * {@code -Dbench.experiment-cipher=<SSH cipher name>} (for example
 	 * {@code aes128-ctr}) offers that cipher only, instead of the starter's order.
+	 * {@code -Dbench.experiment-exec=true} runs {@code true} on the server after each
+	 * login ({@link ExecOnLogin}).
 	 * @return the customizer
 	 */
 	@Bean
@@ -54,6 +59,10 @@ public class TunnelApplication {
 					System.out.println("experiment: " + property + "=" + System.getProperty(name));
 				}
 			});
+			if (Boolean.getBoolean("bench.experiment-exec")) {
+				client.addSessionListener(new ExecOnLogin());
+				System.out.println("experiment: exec 'true' after each login");
+			}
 			String cipher = System.getProperty("bench.experiment-cipher");
 			if (cipher != null) {
 				BuiltinCiphers chosen = BuiltinCiphers.fromFactoryName(cipher);
@@ -64,6 +73,29 @@ public class TunnelApplication {
 				System.out.println("experiment: cipher " + cipher);
 			}
 		};
+	}
+
+	/**
+	 * Runs the command {@code true} in a session channel once a session is authenticated:
+	 * OpenSSH's {@code sshd} turns Nagle's algorithm off for a connection at its first
+	 * command or shell ({@code ssh_packet_set_interactive}), which {@code ssh -tt} gets
+	 * and a forwarding-only client never does. The channel is not waited for; it closes
+	 * when the command ends.
+	 */
+	private static final class ExecOnLogin implements SessionListener {
+
+		@Override
+		public void sessionEvent(Session session, Event event) {
+			if (event == Event.Authenticated && session instanceof ClientSession client) {
+				try {
+					client.createExecChannel("true").open();
+				}
+				catch (IOException ex) {
+					System.out.println("experiment: exec failed: " + ex);
+				}
+			}
+		}
+
 	}
 
 	static void forward(String[] args) throws IOException {

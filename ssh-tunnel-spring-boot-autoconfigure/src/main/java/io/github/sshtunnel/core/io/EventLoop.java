@@ -50,6 +50,12 @@ public final class EventLoop extends AsynchronousChannelGroup implements Executo
 	/** Free copy buffers kept for the sockets' small writes. */
 	private static final int POOLED_BUFFERS = 16;
 
+	/**
+	 * The size of the loop's read buffer: as large as the SSH client's reads, so that a
+	 * read into a heap buffer is not cut short.
+	 */
+	static final int READ_BUFFER_SIZE = 256 * 1024;
+
 	private final Selector selector;
 
 	private final Thread thread;
@@ -63,6 +69,11 @@ public final class EventLoop extends AsynchronousChannelGroup implements Executo
 	private final List<LoopChannel> timed = new ArrayList<>();
 
 	private final ArrayDeque<ByteBuffer> copyBuffers = new ArrayDeque<>();
+
+	/**
+	 * Taken when first needed: only a loop with a socket read into heap memory has one.
+	 */
+	private ByteBuffer readBuffer;
 
 	private final Set<LoopChannel> channels = ConcurrentHashMap.newKeySet();
 
@@ -186,6 +197,20 @@ public final class EventLoop extends AsynchronousChannelGroup implements Executo
 	ByteBuffer takeCopyBuffer() {
 		ByteBuffer buffer = this.copyBuffers.pollFirst();
 		return (buffer != null) ? buffer : ByteBuffer.allocateDirect(LoopSocket.COPY_CAPACITY);
+	}
+
+	/**
+	 * The direct buffer through which a socket of this loop reads into a heap buffer (the
+	 * SSH socket's reads: MINA decodes from heap arrays). The JDK would use a temporary
+	 * direct buffer of its own, looked up per call in a thread-local cache; the copy into
+	 * the heap buffer is the same.
+	 * @return the buffer, for use on the loop's thread within one read
+	 */
+	ByteBuffer readBuffer() {
+		if (this.readBuffer == null) {
+			this.readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+		}
+		return this.readBuffer;
 	}
 
 	void giveCopyBuffer(ByteBuffer buffer) {

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * into the socket's output buffer and completes at once, so that the packets of one round
  * leave with one {@code write}; a larger one is written from the caller's buffers, after
  * what was copied before it, and completes with what the socket took. Output that was
- * copied is written before {@link #shutdownOutput()} takes effect, and tried once more
- * when the socket closes.
+ * copied is written before {@link #shutdownOutput()} takes effect, and before the socket
+ * closes (for up to {@link #LINGER} when the peer does not take it). A read into a heap
+ * buffer goes through the loop's direct read buffer ({@code EventLoop.readBuffer()}).
  * <p>
  * Public methods may be called on any thread; the socket's state is kept on the loop's.
  *
@@ -165,6 +166,7 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 	@Override
 	public <A> void read(ByteBuffer dst, long timeout, TimeUnit unit, A attachment,
 			CompletionHandler<Integer, ? super A> handler) {
+		writable(dst);
 		Transfer transfer = new Transfer(new ByteBuffer[] { dst }, 0, 1, false, handler, attachment,
 				deadline(timeout, unit));
 		onLoop(() -> startRead(transfer));
@@ -181,6 +183,9 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 	public <A> void read(ByteBuffer[] dsts, int offset, int length, long timeout, TimeUnit unit, A attachment,
 			CompletionHandler<Long, ? super A> handler) {
 		Transfer transfer = new Transfer(dsts, offset, length, true, handler, attachment, deadline(timeout, unit));
+		for (int i = offset; i < offset + length; i++) {
+			writable(dsts[i]);
+		}
 		onLoop(() -> startRead(transfer));
 	}
 
@@ -438,7 +443,7 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 		}
 		long count;
 		try {
-			count = transfer.readFrom(this.channel);
+			count = transfer.readFrom(this.channel, this.loop);
 		}
 		catch (IOException | RuntimeException ex) {
 			this.reading = null;
@@ -532,7 +537,12 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 
 	private void finishClose() {
 		this.lingerDeadline = 0;
+		ByteBuffer copy = this.copied;
 		this.copied = null;
+		if (copy != null && this.loop.inLoop() && !this.loop.isStopping()) {
+			// the pool is the loop's own: only its thread, while it runs, takes and gives
+			this.loop.giveCopyBuffer(copy);
+		}
 		try {
 			this.channel.close();
 		}
@@ -550,6 +560,13 @@ final class LoopSocket extends AsynchronousSocketChannel implements LoopChannel 
 		}
 		else if (this.lingerDeadline != 0) {
 			finishClose();
+		}
+	}
+
+	/** As the JDK's channels do: a read into a read-only buffer is refused at once. */
+	private static void writable(ByteBuffer dst) {
+		if (dst.isReadOnly()) {
+			throw new IllegalArgumentException("Read-only buffer");
 		}
 	}
 

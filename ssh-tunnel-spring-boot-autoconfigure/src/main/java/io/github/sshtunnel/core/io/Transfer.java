@@ -75,8 +75,33 @@ final class Transfer {
 		return this.many ? channel.write(this.buffers, this.offset, this.length) : channel.write(this.buffers[0]);
 	}
 
-	long readFrom(SocketChannel channel) throws IOException {
-		return this.many ? channel.read(this.buffers, this.offset, this.length) : channel.read(this.buffers[0]);
+	/**
+	 * Read once. A read into one heap buffer goes through the loop's direct buffer, as
+	 * the JDK's own would go through a temporary one.
+	 * @param channel the socket
+	 * @param loop the socket's loop
+	 * @return what was read, or -1 at the end of the stream
+	 * @throws IOException if the read fails
+	 */
+	long readFrom(SocketChannel channel, EventLoop loop) throws IOException {
+		if (this.many) {
+			return channel.read(this.buffers, this.offset, this.length);
+		}
+		ByteBuffer target = this.buffers[0];
+		if (target.isDirect()) {
+			return channel.read(target);
+		}
+		ByteBuffer through = loop.readBuffer();
+		through.clear();
+		if (target.remaining() < through.capacity()) {
+			through.limit(target.remaining());
+		}
+		int count = channel.read(through);
+		if (count > 0) {
+			through.flip();
+			target.put(through);
+		}
+		return count;
 	}
 
 	@SuppressWarnings("unchecked")

@@ -149,6 +149,78 @@ class EventLoopTests {
 	}
 
 	@Test
+	void readsIntoHeapDirectAndSeveralBuffersGetEveryByteInOrder() throws Exception {
+		try (ServerSocket server = listen();
+				AsynchronousSocketChannel socket = connect(server);
+				Socket peer = server.accept()) {
+			byte[] sent = new byte[3 * 1024 * 1024];
+			new Random(11).nextBytes(sent);
+			CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+				try {
+					peer.getOutputStream().write(sent);
+					peer.shutdownOutput();
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			ByteArrayOutputStream got = new ByteArrayOutputStream();
+			// larger than the loop's read buffer, and filled from a position after the
+			// start
+			ByteBuffer heap = ByteBuffer.allocate(EventLoop.READ_BUFFER_SIZE + 44_000);
+			ByteBuffer direct = ByteBuffer.allocateDirect(20_000);
+			ByteBuffer[] several = { ByteBuffer.allocate(7_000), ByteBuffer.allocate(9_000) };
+			for (int round = 0; got.size() < sent.length && round < 100_000; round++) {
+				int read;
+				switch (round % 3) {
+					case 0 -> {
+						heap.clear().position(5);
+						read = socket.read(heap).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+						got.write(heap.array(), 5, Math.max(read, 0));
+					}
+					case 1 -> {
+						direct.clear();
+						read = socket.read(direct).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+						byte[] bytes = new byte[Math.max(read, 0)];
+						direct.flip().get(bytes);
+						got.write(bytes);
+					}
+					default -> {
+						several[0].clear();
+						several[1].clear();
+						CompletableFuture<Long> reading = new CompletableFuture<>();
+						socket.read(several, 0, 2, 0, TimeUnit.MILLISECONDS, null, handler(reading));
+						read = (int) (long) reading.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+						got.write(several[0].array(), 0, several[0].position());
+						got.write(several[1].array(), 0, several[1].position());
+					}
+				}
+				assertThat(read).isNotNegative();
+			}
+			sending.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(got.toByteArray()).isEqualTo(sent);
+			assertThat(socket.read(heap.clear()).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(-1);
+		}
+	}
+
+	@Test
+	void aReadIntoAReadOnlyBufferIsRefused() throws Exception {
+		try (ServerSocket server = listen();
+				AsynchronousSocketChannel socket = connect(server);
+				Socket peer = server.accept()) {
+			peer.getOutputStream().write(1);
+			ByteBuffer readOnly = ByteBuffer.allocate(10).asReadOnlyBuffer();
+			assertThatThrownBy(() -> socket.read(readOnly)).isInstanceOf(IllegalArgumentException.class);
+			ByteBuffer[] several = { ByteBuffer.allocate(10), readOnly };
+			assertThatThrownBy(() -> socket.read(several, 0, 2, 0, TimeUnit.MILLISECONDS, null,
+					handler(new CompletableFuture<Long>())))
+				.isInstanceOf(IllegalArgumentException.class);
+			// the socket is still usable
+			assertThat(socket.read(ByteBuffer.allocate(10)).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1);
+		}
+	}
+
+	@Test
 	void aReadWithATimeOutFailsWhenNothingCame() throws Exception {
 		try (ServerSocket server = listen();
 				AsynchronousSocketChannel socket = connect(server);
