@@ -474,8 +474,14 @@ final class BenchmarkRunner {
 		String output = null;
 		double cpuBefore = -1;
 		double cpuAfter = -1;
+		double serverBefore = -1;
+		double serverAfter = -1;
+		long started = 0;
+		long ended = 0;
 		for (int attempt = 1; output == null; attempt++) {
 			cpuBefore = (forwarder != null) ? forwarder.cpuSeconds() : -1;
+			serverBefore = serverCpuSeconds(forwarder);
+			started = System.nanoTime();
 			try {
 				output = Peer.run(this.iperfTime.plusSeconds(60), command);
 				if (output.contains("\"error\"")) {
@@ -492,6 +498,8 @@ final class BenchmarkRunner {
 				Peer.pause(Duration.ofMillis(500));
 			}
 			cpuAfter = (forwarder != null) ? forwarder.cpuSeconds() : -1;
+			serverAfter = serverCpuSeconds(forwarder);
+			ended = System.nanoTime();
 		}
 		int summary = output.lastIndexOf("\"sum_received\"");
 		Matcher matcher = RECEIVED.matcher(output.substring(Math.max(summary, 0)));
@@ -508,6 +516,24 @@ final class BenchmarkRunner {
 			String cpuFigure = "client CPU seconds per GB, " + (options.isEmpty() ? "upload" : "download");
 			record(cpuFigure, config.name, (cpuAfter - cpuBefore) / (bytes / 1e9));
 		}
+		if (serverBefore >= 0 && serverAfter >= 0 && options.size() <= 1) {
+			// the server's side of the same transfer: with one stream sshd is one process
+			// on one core, so its share of that core says whether it set the pace
+			String direction = options.isEmpty() ? "upload" : "download";
+			record("sshd CPU seconds per GB, " + direction, config.name, (serverAfter - serverBefore) / (bytes / 1e9));
+			record("sshd CPU, % of one core, bulk " + direction + ", 1 stream", config.name,
+					(serverAfter - serverBefore) * 100 / ((ended - started) / 1e9));
+		}
+	}
+
+	/**
+	 * The CPU seconds of the benchmark's {@code sshd} connections so far, where a
+	 * forwarder goes through it.
+	 * @param forwarder the configuration's forwarder, {@code null} without a tunnel
+	 * @return the seconds, or -1 if not measured
+	 */
+	private double serverCpuSeconds(Peer forwarder) {
+		return (forwarder != null && this.sshd != null) ? this.sshd.descendantsCpuSeconds() : -1;
 	}
 
 	private void pgbench(Config config, Peer forwarder, int port, String figure, List<String> options)
@@ -520,8 +546,10 @@ final class BenchmarkRunner {
 		command.addAll(options);
 		command.add("postgres");
 		double cpuBefore = (forwarder != null) ? forwarder.cpuSeconds() : -1;
+		double serverBefore = serverCpuSeconds(forwarder);
 		String output = Peer.run(this.pgbenchTime.plus(this.warmup).plusSeconds(60), command);
 		double cpuAfter = (forwarder != null) ? forwarder.cpuSeconds() : -1;
+		double serverAfter = serverCpuSeconds(forwarder);
 		Matcher matcher = TPS.matcher(output);
 		Matcher processed = TRANSACTIONS.matcher(output);
 		if (!matcher.find() || !processed.find()) {
@@ -537,6 +565,10 @@ final class BenchmarkRunner {
 			// with pgbench, PostgreSQL and sshd, its CPU is what the others do not get
 			String cpuFigure = "client CPU ms per 1000 transactions, pgbench -S" + (options.isEmpty() ? "" : " -C");
 			record(cpuFigure, config.name, (cpuAfter - cpuBefore) * 1e6 / transactions);
+		}
+		if (serverBefore >= 0 && serverAfter >= 0 && transactions > 0) {
+			record("sshd CPU ms per 1000 transactions, pgbench -S" + (options.isEmpty() ? "" : " -C"), config.name,
+					(serverAfter - serverBefore) * 1e6 / transactions);
 		}
 	}
 
@@ -732,6 +764,8 @@ final class BenchmarkRunner {
 		for (Map.Entry<String, Map<String, List<Double>>> figure : this.results.entrySet()) {
 			boolean lowerIsBetter = figure.getKey().contains("CPU") || figure.getKey().contains("(ms)")
 					|| figure.getKey().contains("added");
+			// a share of a core describes the run, it is neither better nor worse
+			boolean compared = !figure.getKey().contains("% of one core");
 			Double best = null;
 			for (Map.Entry<String, List<Double>> config : figure.getValue().entrySet()) {
 				if (config.getKey().startsWith("ssh")) {
@@ -744,10 +778,11 @@ final class BenchmarkRunner {
 			for (Map.Entry<String, List<Double>> config : figure.getValue().entrySet()) {
 				List<Double> values = config.getValue();
 				double median = median(values);
-				String ratio = (best != null && best != 0 && !config.getKey().startsWith("ssh"))
+				String ratio = (compared && best != null && best != 0 && !config.getKey().startsWith("ssh"))
 						? String.format("%.2fx", median / best) : "";
-				String paired = (this.pairedFigures.contains(figure.getKey()) && !config.getKey().startsWith("ssh"))
-						? perRepetition(figure.getValue(), values, lowerIsBetter) : "";
+				String paired = (compared && this.pairedFigures.contains(figure.getKey())
+						&& !config.getKey().startsWith("ssh")) ? perRepetition(figure.getValue(), values, lowerIsBetter)
+								: "";
 				out.append(String.format("| %s | %s | %.2f | %.2f-%.2f | %s | %s |%n", figure.getKey(), config.getKey(),
 						median, values.stream().mapToDouble(Double::doubleValue).min().orElse(0),
 						values.stream().mapToDouble(Double::doubleValue).max().orElse(0), ratio, paired));

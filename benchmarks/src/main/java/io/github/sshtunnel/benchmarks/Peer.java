@@ -110,6 +110,20 @@ final class Peer implements AutoCloseable {
 		return cpuSeconds(pid());
 	}
 
+	/**
+	 * Return the CPU time (user + system) the process's descendants that are alive now
+	 * used so far: for {@code sshd}, its per-connection processes.
+	 * @return CPU seconds, or -1 where /proc is missing
+	 */
+	double descendantsCpuSeconds() {
+		double[] sum = { 0 };
+		this.process.descendants().forEach((descendant) -> {
+			double seconds = cpuSeconds(descendant.pid());
+			sum[0] = (sum[0] < 0 || seconds < 0) ? -1 : sum[0] + seconds;
+		});
+		return sum[0];
+	}
+
 	static double cpuSeconds(long pid) {
 		try {
 			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
