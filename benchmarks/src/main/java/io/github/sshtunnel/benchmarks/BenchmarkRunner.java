@@ -201,6 +201,11 @@ final class BenchmarkRunner {
 						"PermitRootLogin prohibit-password", "AllowUsers " + this.user, "AllowTcpForwarding local",
 						"PermitOpen 127.0.0.1:*", "X11Forwarding no", "PrintMotd no", "MaxStartups 100:30:200",
 						"MaxSessions 100"));
+		String extra = System.getProperty("bench.sshd-config");
+		if (extra != null) {
+			// for diagnosis, for example LogLevel_DEBUG3; '_' stands for a space
+			Files.write(config, List.of(extra.replace('_', ' ')), java.nio.file.StandardOpenOption.APPEND);
+		}
 		if (this.rekey) {
 			// frequent re-exchanges; DEBUG1 logs each completed one ("SSH2_MSG_NEWKEYS
 			// received")
@@ -478,9 +483,13 @@ final class BenchmarkRunner {
 		double serverAfter = -1;
 		long started = 0;
 		long ended = 0;
+		Process perf = null;
 		for (int attempt = 1; output == null; attempt++) {
 			cpuBefore = (forwarder != null) ? forwarder.cpuSeconds() : -1;
 			serverBefore = serverCpuSeconds(forwarder);
+			if (perf == null && figure != null && forwarder != null && options.size() <= 1) {
+				perf = countSshdCalls(this.iperfTime.toSeconds());
+			}
 			started = System.nanoTime();
 			try {
 				output = Peer.run(this.iperfTime.plusSeconds(60), command);
@@ -500,6 +509,10 @@ final class BenchmarkRunner {
 			cpuAfter = (forwarder != null) ? forwarder.cpuSeconds() : -1;
 			serverAfter = serverCpuSeconds(forwarder);
 			ended = System.nanoTime();
+		}
+		if (perf != null) {
+			Matcher sent = RECEIVED.matcher(output.substring(Math.max(output.lastIndexOf("\"sum_received\""), 0)));
+			printSshdCalls(perf, config.name + ", " + figure + ", bytes " + (sent.find() ? sent.group(1) : "?"));
 		}
 		int summary = output.lastIndexOf("\"sum_received\"");
 		Matcher matcher = RECEIVED.matcher(output.substring(Math.max(summary, 0)));
@@ -527,6 +540,44 @@ final class BenchmarkRunner {
 	}
 
 	/**
+	 * With {@code -Dbench.sshd-syscalls=true} (needs {@code perf}): count the system
+	 * calls of the {@code sshd} connection processes for about the given time, with the
+	 * kernel's system-call trace points. {@code getpid} counts OpenSSH's log calls: 9.2
+	 * calls it for every debug message, logged or not ([step 15] in docs/performance.md).
+	 * @param seconds how long
+	 * @return the running {@code perf stat}, or {@code null} if not asked for
+	 */
+	private Process countSshdCalls(long seconds) throws IOException {
+		if (!Boolean.getBoolean("bench.sshd-syscalls") || this.sshd == null) {
+			return null;
+		}
+		String pids = String.join(",", this.sshd.descendantPids().stream().map(String::valueOf).toList());
+		return new ProcessBuilder("perf", "stat", "-x,", "-e",
+				"task-clock,context-switches,syscalls:sys_enter_read,syscalls:sys_enter_write,"
+						+ "syscalls:sys_enter_ppoll,syscalls:sys_enter_getrandom,syscalls:sys_enter_getpid",
+				"-p", pids, "--", "sleep", String.valueOf(Math.max(1, seconds)))
+			.redirectErrorStream(true)
+			.start();
+	}
+
+	private void printSshdCalls(Process perf, String what) throws IOException {
+		try {
+			perf.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		StringBuilder line = new StringBuilder("sshd system calls, " + what + ":");
+		for (String row : new String(perf.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+			String[] cells = row.split(",");
+			if (cells.length > 2) {
+				line.append(' ').append(cells[2].replace("syscalls:sys_enter_", "")).append('=').append(cells[0]);
+			}
+		}
+		System.out.println(line);
+	}
+
+	/**
 	 * The CPU seconds of the benchmark's {@code sshd} connections so far, where a
 	 * forwarder goes through it.
 	 * @param forwarder the configuration's forwarder, {@code null} without a tunnel
@@ -547,7 +598,13 @@ final class BenchmarkRunner {
 		command.add("postgres");
 		double cpuBefore = (forwarder != null) ? forwarder.cpuSeconds() : -1;
 		double serverBefore = serverCpuSeconds(forwarder);
+		Process perf = (figure != null && forwarder != null) ? countSshdCalls(this.pgbenchTime.toSeconds() - 1) : null;
 		String output = Peer.run(this.pgbenchTime.plus(this.warmup).plusSeconds(60), command);
+		if (perf != null) {
+			Matcher processed = TRANSACTIONS.matcher(output);
+			printSshdCalls(perf,
+					config.name + ", " + figure + ", transactions " + (processed.find() ? processed.group(1) : "?"));
+		}
 		double cpuAfter = (forwarder != null) ? forwarder.cpuSeconds() : -1;
 		double serverAfter = serverCpuSeconds(forwarder);
 		Matcher matcher = TPS.matcher(output);

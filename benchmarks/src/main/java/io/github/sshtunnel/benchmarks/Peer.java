@@ -124,6 +124,14 @@ final class Peer implements AutoCloseable {
 		return sum[0];
 	}
 
+	/**
+	 * Return the process IDs of the process's descendants alive now.
+	 * @return the IDs
+	 */
+	List<Long> descendantPids() {
+		return this.process.descendants().map(ProcessHandle::pid).toList();
+	}
+
 	static double cpuSeconds(long pid) {
 		try {
 			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

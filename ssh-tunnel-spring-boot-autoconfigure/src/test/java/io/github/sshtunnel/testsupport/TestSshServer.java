@@ -26,6 +26,7 @@ import org.apache.sshd.common.digest.Digest;
 import org.apache.sshd.common.kex.KeyExchange;
 import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -437,6 +438,25 @@ public final class TestSshServer implements AutoCloseable {
 			.filter(Session::isOpen)
 			.filter((session) -> ((ServerSession) session).isAuthenticated())
 			.count() : 0;
+	}
+
+	/**
+	 * Return how many channels the server keeps, over all its sessions: a channel stays
+	 * until both sides have sent their {@code SSH_MSG_CHANNEL_CLOSE}.
+	 * @return the number of channels
+	 */
+	public synchronized int openChannels() {
+		if (this.server == null) {
+			return 0;
+		}
+		int channels = 0;
+		for (Session session : this.server.getActiveSessions()) {
+			AbstractConnectionService service = session.getService(AbstractConnectionService.class);
+			if (service != null) {
+				channels += service.getChannels().size();
+			}
+		}
+		return channels;
 	}
 
 	/**

@@ -1,17 +1,23 @@
 package io.github.sshtunnel.core.forward;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.common.channel.StreamingChannel.Streaming;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.future.CloseFuture;
+import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 import io.github.sshtunnel.core.ForwardSettings;
@@ -23,13 +29,20 @@ import io.github.sshtunnel.core.SshTunnelException.Reason;
  * of its own: both directions are chains of asynchronous operations, application to
  * target in {@link OutboundPump} and target to application in {@link InboundPump}. This
  * class opens the channel (bounded by the open timeout) and ends the connection once both
- * directions are done, or at once on any failure.
+ * directions are done, or at once on any failure (still telling the SSH server, so that
+ * it closes its end and the target connection).
  *
  * @author ssh-tunnel-spring-boot-starter contributors
  */
 final class ForwardedConnection {
 
 	private static final int BUFFER_SIZE = 64 * 1024;
+
+	/**
+	 * How long an aborted connection's channel waits for the server to answer its close
+	 * before it is dropped without the answer.
+	 */
+	private static final Duration CLOSE_BOUND = Duration.ofSeconds(10);
 
 	private final ForwardSettings target;
 
@@ -55,6 +68,14 @@ final class ForwardedConnection {
 
 	private volatile boolean channelClosed;
 
+	/**
+	 * The SSH server confirmed the channel: from here on it keeps its end (and the target
+	 * connection) until it gets our {@code SSH_MSG_CHANNEL_CLOSE}.
+	 */
+	private volatile boolean channelOpened;
+
+	private volatile ScheduledExecutorService timer;
+
 	ForwardedConnection(ForwardSettings target, ClientSession session, AsynchronousSocketChannel socket,
 			ForwardCounters counters, ChunkPool chunks, Listener listener) {
 		this.target = target;
@@ -74,6 +95,7 @@ final class ForwardedConnection {
 	 */
 	void start(OpenDeadlines deadlines, ScheduledExecutorService timer, Duration openTimeout) {
 		ForwardSettings settings = this.target;
+		this.timer = timer;
 		OpenFuture open;
 		try {
 			this.socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -110,6 +132,7 @@ final class ForwardedConnection {
 	}
 
 	private void opened() {
+		this.channelOpened = true;
 		this.channel.addCloseFutureListener((future) -> {
 			this.channelClosed = true;
 			finishIfDone();
@@ -168,14 +191,15 @@ final class ForwardedConnection {
 		}
 		else if (this.inboundDone && this.channel.isClosing()) {
 			// the peer closed the channel while the application still sends: nothing more
-			// can be delivered, and MINA's graceful close would wait for a window that
-			// never comes, so close both ends now (as ssh -L closes its socket)
+			// can be delivered, so drop what waits for a window that never comes, close
+			// the socket and answer the peer's close (as ssh -L does)
 			finish(true);
 		}
 	}
 
 	/**
-	 * Drop the connection at once, in both directions.
+	 * Drop the connection at once, in both directions; an open channel's close still
+	 * reaches the SSH server.
 	 */
 	void abort() {
 		finish(true);
@@ -193,10 +217,54 @@ final class ForwardedConnection {
 		}
 		ChannelDirectTcpip current = this.channel;
 		if (current != null) {
-			current.close(immediately);
+			if (immediately && this.channelOpened) {
+				closeOpenChannelNow(current);
+			}
+			else {
+				current.close(immediately);
+			}
 		}
 		this.inbound.close();
 		this.listener.finished(this);
+	}
+
+	/**
+	 * End an open channel at once but still tell the SSH server: the data still queued
+	 * for it is dropped, and the channel's close is sent (or answered). MINA's immediate
+	 * close sends no {@code SSH_MSG_CHANNEL_CLOSE}, and without one the server keeps its
+	 * end of the channel, and the target connection behind it, until the session ends;
+	 * OpenSSH's {@code sshd} then also goes over every such channel in each round of its
+	 * main loop. MINA's graceful close sends it, but only after the queued writes, which
+	 * may wait for a window the server no longer opens: so those go first. Should the
+	 * server not answer, the channel is dropped after {@link #CLOSE_BOUND}.
+	 * @param current the channel
+	 */
+	private void closeOpenChannelNow(ChannelDirectTcpip current) {
+		IoOutputStream queued = current.getAsyncIn();
+		if (queued != null) {
+			queued.close(true);
+		}
+		CloseFuture closed = current.close(false);
+		ScheduledExecutorService bound = this.timer;
+		if (closed.isClosed() || bound == null) {
+			return;
+		}
+		// weakly: a cancelled task stays in the timer's queue until its time, and must
+		// not
+		// hold the channel there (the session holds it until it is closed)
+		WeakReference<ChannelDirectTcpip> waiting = new WeakReference<>(current);
+		try {
+			ScheduledFuture<?> drop = bound.schedule(() -> {
+				ChannelDirectTcpip channel = waiting.get();
+				if (channel != null) {
+					channel.close(true);
+				}
+			}, CLOSE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+			closed.addListener((future) -> drop.cancel(false));
+		}
+		catch (RejectedExecutionException ex) {
+			// the tunnel is closing, and its session with every channel
+		}
 	}
 
 	/**

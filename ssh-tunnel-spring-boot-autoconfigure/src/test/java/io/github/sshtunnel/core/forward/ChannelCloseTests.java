@@ -1,12 +1,20 @@
 package io.github.sshtunnel.core.forward;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -107,6 +115,96 @@ class ChannelCloseTests {
 			assertThat(closed).allMatch(Channel::isClosed);
 			assertThat(closed).allMatch((channel) -> channel.toString().contains("recipient="));
 			assertThat(tunnel.state().forward("echo").failedConnections()).isZero();
+		}
+	}
+
+	@Test
+	void targetThatDropsTheConnectionWhileTheApplicationSendsLeavesNoChannelOnTheServer() throws Exception {
+		this.server.start();
+		try (ServerSocket dropping = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+				SshTunnel tunnel = new SshTunnel(settings(dropping.getLocalPort()), List.of()).open()) {
+			// as an iperf3 server ends a test: it reads a little, then resets the
+			// connection while the other side still sends
+			CompletableFuture<Void> target = CompletableFuture.runAsync(() -> {
+				try (Socket accepted = dropping.accept()) {
+					accepted.getInputStream().readNBytes(64 * 1024);
+					accepted.setSoLinger(true, 0);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			});
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress("127.0.0.1", tunnel.localPort("echo")), 2000);
+				CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> sendUntilRefused(socket));
+				target.get(10, TimeUnit.SECONDS);
+				sending.get(20, TimeUnit.SECONDS);
+			}
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(tunnel.state().forward("echo").activeConnections()).isZero());
+			// the server closed the channel; it is gone only once the tunnel answered
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.server.openChannels()).isZero());
+		}
+	}
+
+	@Test
+	void applicationThatResetsItsConnectionClosesTheTargetConnection() throws Exception {
+		this.server.start();
+		try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+				SshTunnel tunnel = new SshTunnel(settings(silent.getLocalPort()), List.of()).open()) {
+			CompletableFuture<Integer> firstByte = new CompletableFuture<>();
+			// a target that answers nothing and waits for the end of its connection
+			CompletableFuture<Void> targetEnded = CompletableFuture.runAsync(() -> {
+				try (Socket accepted = silent.accept()) {
+					accepted.setSoTimeout(30_000);
+					InputStream in = accepted.getInputStream();
+					firstByte.complete(in.read());
+					while (in.read() >= 0) {
+						// until the end
+					}
+				}
+				catch (IOException ex) {
+					// a reset ends it too
+				}
+			});
+			Socket socket = new Socket();
+			socket.connect(new InetSocketAddress("127.0.0.1", tunnel.localPort("echo")), 2000);
+			socket.getOutputStream().write(42);
+			assertThat(firstByte.get(10, TimeUnit.SECONDS)).isEqualTo(42);
+			socket.setSoLinger(true, 0);
+			socket.close();
+			// before, the SSH server kept its end of the channel, and the target
+			// connection, until the session ended
+			targetEnded.get(10, TimeUnit.SECONDS);
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.server.openChannels()).isZero());
+			assertThat(tunnel.state().forward("echo").activeConnections()).isZero();
+		}
+	}
+
+	private TunnelSettings settings(int targetPort) {
+		return TunnelSettings.builder("127.0.0.1")
+			.port(this.server.port())
+			.username("alice")
+			.password("secret")
+			.hostKey(this.server.hostKeyFingerprint())
+			.forward(new ForwardSettings("echo", "127.0.0.1", 0, "127.0.0.1", targetPort))
+			.build();
+	}
+
+	/**
+	 * Write until the forward refuses more: at most 256 MiB.
+	 */
+	private static void sendUntilRefused(Socket socket) {
+		byte[] chunk = new byte[16 * 1024];
+		try {
+			OutputStream out = socket.getOutputStream();
+			for (int i = 0; i < 16 * 1024; i++) {
+				out.write(chunk);
+			}
+			throw new AssertionError("the forward took 256 MiB after its target was gone");
+		}
+		catch (IOException ex) {
+			// the forward closed the application's connection
 		}
 	}
 
