@@ -3,7 +3,6 @@ package io.github.sshtunnel.core.forward;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,7 +13,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -121,40 +125,56 @@ class ChannelCloseTests {
 	@Test
 	void targetThatDropsTheConnectionWhileTheApplicationSendsLeavesNoChannelOnTheServer() throws Exception {
 		this.server.start();
+		ExecutorService threads = Executors.newFixedThreadPool(2);
 		try (ServerSocket dropping = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 				SshTunnel tunnel = new SshTunnel(settings(dropping.getLocalPort()), List.of()).open()) {
+			AtomicLong received = new AtomicLong();
+			AtomicLong sent = new AtomicLong();
 			// as an iperf3 server ends a test: it reads a little, then resets the
 			// connection while the other side still sends
-			CompletableFuture<Void> target = CompletableFuture.runAsync(() -> {
+			Future<?> target = threads.submit(() -> {
 				try (Socket accepted = dropping.accept()) {
-					accepted.getInputStream().readNBytes(64 * 1024);
+					accepted.setSoTimeout(20_000);
+					byte[] buffer = new byte[8192];
+					InputStream in = accepted.getInputStream();
+					for (int count = in.read(buffer); count > 0; count = in.read(buffer)) {
+						if (received.addAndGet(count) >= 16 * 1024) {
+							break;
+						}
+					}
 					accepted.setSoLinger(true, 0);
 				}
-				catch (IOException ex) {
-					throw new UncheckedIOException(ex);
-				}
+				return null;
 			});
 			try (Socket socket = new Socket()) {
 				socket.connect(new InetSocketAddress("127.0.0.1", tunnel.localPort("echo")), 2000);
-				CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> sendUntilRefused(socket));
-				target.get(10, TimeUnit.SECONDS);
+				Future<?> sending = threads.submit(() -> sendUntilRefused(socket, sent));
+				target.get(20, TimeUnit.SECONDS);
 				sending.get(20, TimeUnit.SECONDS);
+			}
+			catch (TimeoutException ex) {
+				throw new AssertionError("the application sent " + sent + " bytes, the target received " + received
+						+ "; " + tunnel.state().forward("echo"), ex);
 			}
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(tunnel.state().forward("echo").activeConnections()).isZero());
 			// the server closed the channel; it is gone only once the tunnel answered
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.server.openChannels()).isZero());
 		}
+		finally {
+			threads.shutdownNow();
+		}
 	}
 
 	@Test
 	void applicationThatResetsItsConnectionClosesTheTargetConnection() throws Exception {
 		this.server.start();
+		ExecutorService threads = Executors.newSingleThreadExecutor();
 		try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 				SshTunnel tunnel = new SshTunnel(settings(silent.getLocalPort()), List.of()).open()) {
 			CompletableFuture<Integer> firstByte = new CompletableFuture<>();
 			// a target that answers nothing and waits for the end of its connection
-			CompletableFuture<Void> targetEnded = CompletableFuture.runAsync(() -> {
+			Future<?> targetEnded = threads.submit(() -> {
 				try (Socket accepted = silent.accept()) {
 					accepted.setSoTimeout(30_000);
 					InputStream in = accepted.getInputStream();
@@ -166,6 +186,7 @@ class ChannelCloseTests {
 				catch (IOException ex) {
 					// a reset ends it too
 				}
+				return null;
 			});
 			Socket socket = new Socket();
 			socket.connect(new InetSocketAddress("127.0.0.1", tunnel.localPort("echo")), 2000);
@@ -178,6 +199,9 @@ class ChannelCloseTests {
 			targetEnded.get(10, TimeUnit.SECONDS);
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.server.openChannels()).isZero());
 			assertThat(tunnel.state().forward("echo").activeConnections()).isZero();
+		}
+		finally {
+			threads.shutdownNow();
 		}
 	}
 
@@ -194,12 +218,13 @@ class ChannelCloseTests {
 	/**
 	 * Write until the forward refuses more: at most 256 MiB.
 	 */
-	private static void sendUntilRefused(Socket socket) {
+	private static void sendUntilRefused(Socket socket, AtomicLong sent) {
 		byte[] chunk = new byte[16 * 1024];
 		try {
 			OutputStream out = socket.getOutputStream();
 			for (int i = 0; i < 16 * 1024; i++) {
 				out.write(chunk);
+				sent.addAndGet(chunk.length);
 			}
 			throw new AssertionError("the forward took 256 MiB after its target was gone");
 		}
