@@ -510,13 +510,13 @@ final class BenchmarkRunner {
 			serverAfter = serverCpuSeconds(forwarder);
 			ended = System.nanoTime();
 		}
-		if (perf != null) {
-			Matcher sent = RECEIVED.matcher(output.substring(Math.max(output.lastIndexOf("\"sum_received\""), 0)));
-			printSshdCalls(perf, config.name + ", " + figure + ", bytes " + (sent.find() ? sent.group(1) : "?"));
-		}
 		int summary = output.lastIndexOf("\"sum_received\"");
 		Matcher matcher = RECEIVED.matcher(output.substring(Math.max(summary, 0)));
-		if (!matcher.find()) {
+		boolean found = matcher.find();
+		if (perf != null) {
+			printSshdCalls(perf, config.name + ", " + figure + ", bytes " + (found ? matcher.group(1) : "?"));
+		}
+		if (!found) {
 			throw new IOException("Unexpected iperf3 output: " + output);
 		}
 		if (figure == null) {

@@ -16,7 +16,10 @@ import java.util.Arrays;
  * <li>{@code jdbc-load url seconds warmupSeconds}: the JDBC load through a URL
  * ({@link JdbcLoad});</li>
  * <li>{@code jdbc-starter port|socket pgPort seconds warmupSeconds --ssh.tunnel...}: the
- * same load inside the Boot application that holds the tunnel.</li>
+ * same load inside the Boot application that holds the tunnel;</li>
+ * <li>{@code churn-target port} and {@code churn port seconds threads [pid...]}: new
+ * connections through a forward to a target that costs next to nothing, and the
+ * forwarders' CPU per connection ({@link Churn}).</li>
  * </ul>
  *
  * @author ssh-tunnel-spring-boot-starter contributors
@@ -37,8 +40,10 @@ public final class Benchmarks {
 			case "jdbc-load" -> JdbcLoad.main(rest);
 			case "jdbc-starter" -> TunnelApplication.jdbc(rest);
 			case "profile" -> Profile.main(rest);
-			default -> throw new IllegalArgumentException(
-					"Unknown mode '" + mode + "': run, tunnel, footprint, open-time, jdbc-load, jdbc-starter, profile");
+			case "churn-target" -> Churn.target(rest);
+			case "churn" -> Churn.client(rest);
+			default -> throw new IllegalArgumentException("Unknown mode '" + mode
+					+ "': run, tunnel, footprint, open-time, jdbc-load, jdbc-starter, profile, churn-target, churn");
 		}
 	}
 

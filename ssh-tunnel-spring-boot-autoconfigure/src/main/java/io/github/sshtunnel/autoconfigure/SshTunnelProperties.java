@@ -113,7 +113,8 @@ public class SshTunnelProperties {
 	private String strictHostKeyChecking = "yes";
 
 	/**
-	 * Bound on TCP connect, key exchange and authentication.
+	 * Bound on TCP connect, key exchange and authentication, and on the SSH server's
+	 * answer to each channel open (every forwarded or socket-mode connection).
 	 */
 	private Duration connectTimeout = Duration.ofSeconds(10);
 

@@ -166,31 +166,40 @@ class SshTunnelLifecycleTests {
 	}
 
 	@Test
-	void ioTimeoutsAreResolvedOnceAndStillHonourMinaSystemProperties() throws Exception {
+	void propertiesLookedUpPerPacketOrChannelAreResolvedOnceAndStillHonourMinaSystemProperties() throws Exception {
 		this.server.start();
 		String writeTimeout = CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT.getName();
-		String readTimeout = CoreModuleProperties.NIO2_READ_TIMEOUT.getName();
-		String systemProperty = "org.apache.sshd.config." + writeTimeout;
+		String closeTimeout = CoreModuleProperties.CHANNEL_CLOSE_TIMEOUT.getName();
+		List<String> held = List.of(writeTimeout, CoreModuleProperties.NIO2_READ_TIMEOUT.getName(),
+				CoreModuleProperties.MAX_CONCURRENT_CHANNELS.getName(), CoreModuleProperties.WINDOW_SIZE.getName(),
+				CoreModuleProperties.MAX_PACKET_SIZE.getName(), CoreModuleProperties.LIMIT_PACKET_SIZE.getName(),
+				closeTimeout);
 		List<SshClient> clients = new CopyOnWriteArrayList<>();
-		System.setProperty(systemProperty, "45000");
+		System.setProperty("org.apache.sshd.config." + writeTimeout, "45000");
+		System.setProperty("org.apache.sshd.config." + closeTimeout, "7000");
 		try (SshTunnel tunnel = new SshTunnel(echoSettings().build(), List.of(clients::add)).open()) {
 			SshClient client = clients.get(0);
-			// held by the client itself, so that MINA's lookup for every packet ends
-			// there instead of building a system property name each time
-			assertThat(client.getProperties()).containsKeys(writeTimeout, readTimeout);
+			// held by the client itself, so that MINA's lookup for every packet or
+			// channel
+			// ends there instead of building a system property name each time
+			assertThat(client.getProperties()).containsKeys(held.toArray(String[]::new));
 			// with the value MINA would have found: the user's system property...
 			assertThat(CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT.getRequired(client))
 				.isEqualTo(Duration.ofSeconds(45));
+			assertThat(CoreModuleProperties.CHANNEL_CLOSE_TIMEOUT.getRequired(client)).isEqualTo(Duration.ofSeconds(7));
 			// ...or MINA's default
 			assertThat(CoreModuleProperties.NIO2_READ_TIMEOUT.getRequired(client))
 				.isEqualTo(CoreModuleProperties.NIO2_READ_TIMEOUT.getRequiredDefault());
+			assertThat(CoreModuleProperties.WINDOW_SIZE.getRequired(client))
+				.isEqualTo(CoreModuleProperties.WINDOW_SIZE.getRequiredDefault());
 			try (Socket socket = connect(tunnel.localPort("echo"))) {
 				socket.getOutputStream().write(42);
 				assertThat(socket.getInputStream().read()).isEqualTo(42);
 			}
 		}
 		finally {
-			System.clearProperty(systemProperty);
+			System.clearProperty("org.apache.sshd.config." + writeTimeout);
+			System.clearProperty("org.apache.sshd.config." + closeTimeout);
 		}
 	}
 

@@ -12,6 +12,11 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -151,6 +156,29 @@ class SshTunnelSocketTests {
 				.isThrownBy(() -> socket.connect(new InetSocketAddress("127.0.0.1", closedPort), 2000))
 				.withMessageContaining("127.0.0.1:" + closedPort);
 			assertThat(tunnel.state().forward("datasource").failedConnections()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void channelWhoseOpenTimedOutIsClosedOnTheServerWhenTheServerOpensItLate() throws Exception {
+		CountDownLatch release = this.server.holdChannelOpens();
+		this.server.start();
+		ExecutorService threads = Executors.newSingleThreadExecutor();
+		try (ServerSocket slow = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+				SshTunnel tunnel = new SshTunnel(settings().build()).open();
+				Socket socket = tunnel.createSocket()) {
+			Future<?> targetEnded = threads.submit(() -> TestTcpServer.awaitOneConnectionEnd(slow));
+			assertThatExceptionOfType(SocketTimeoutException.class)
+				.isThrownBy(() -> socket.connect(new InetSocketAddress("127.0.0.1", slow.getLocalPort()), 1000));
+			// the server opens the channel after all, and connects the target: the tunnel
+			// closes that channel, and so the target connection
+			release.countDown();
+			targetEnded.get(10, TimeUnit.SECONDS);
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.server.openChannels()).isZero());
+		}
+		finally {
+			release.countDown();
+			threads.shutdownNow();
 		}
 	}
 

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -28,6 +30,7 @@ import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.Environment;
@@ -96,6 +99,8 @@ public final class TestSshServer implements AutoCloseable {
 	private KeyPair hostKeyPair;
 
 	private boolean forwardingAllowed = true;
+
+	private CountDownLatch heldOpens;
 
 	private final List<Consumer<SshServer>> customizers = new CopyOnWriteArrayList<>();
 
@@ -203,6 +208,18 @@ public final class TestSshServer implements AutoCloseable {
 	}
 
 	/**
+	 * Hold every channel open to a target until the returned latch is counted down (at
+	 * most 30 s), as a server whose connection to the target takes that long: the open is
+	 * answered only then. Takes effect on the next start.
+	 * @return the latch that releases the held opens
+	 */
+	public synchronized CountDownLatch holdChannelOpens() {
+		CountDownLatch release = new CountDownLatch(1);
+		this.heldOpens = release;
+		return release;
+	}
+
+	/**
 	 * Adjust the MINA server before it starts (for example its rekey limits).
 	 * @param customizer the customizer
 	 * @return this server
@@ -273,8 +290,9 @@ public final class TestSshServer implements AutoCloseable {
 		}
 		sshServer.setPublickeyAuthenticator((user, key, session) -> this.username.equals(user)
 				&& this.authorizedKeys.stream().anyMatch((authorized) -> KeyUtils.compareKeys(authorized, key)));
-		sshServer.setForwardingFilter(
-				this.forwardingAllowed ? AcceptAllForwardingFilter.INSTANCE : RejectAllForwardingFilter.INSTANCE);
+		sshServer
+			.setForwardingFilter(!this.forwardingAllowed ? RejectAllForwardingFilter.INSTANCE : (this.heldOpens != null)
+					? new HoldingForwardingFilter(this.heldOpens) : AcceptAllForwardingFilter.INSTANCE);
 		sshServer.setCommandFactory(
 				(channel, command) -> "true".equals(command.trim()) ? new TrueCommand() : new UnknownCommand(command));
 		CoreModuleProperties.STOP_WAIT_TIME.set(sshServer, STOP_WAIT);
@@ -619,6 +637,30 @@ public final class TestSshServer implements AutoCloseable {
 	/**
 	 * The {@code true} command: exits with status 0 at once.
 	 */
+	/**
+	 * Accepts every forward, but answers a channel open to a target only once released.
+	 */
+	private static final class HoldingForwardingFilter extends AcceptAllForwardingFilter {
+
+		private final CountDownLatch release;
+
+		HoldingForwardingFilter(CountDownLatch release) {
+			this.release = release;
+		}
+
+		@Override
+		public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
+			try {
+				this.release.await(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return super.canConnect(type, address, session);
+		}
+
+	}
+
 	private static final class TrueCommand implements Command {
 
 		private ExitCallback callback;

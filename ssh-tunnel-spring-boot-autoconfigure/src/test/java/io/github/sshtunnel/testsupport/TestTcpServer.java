@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -120,6 +121,28 @@ public final class TestTcpServer implements AutoCloseable {
 			socket.shutdownOutput();
 			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		}
+	}
+
+	/**
+	 * Accept one connection on a listening socket and wait for its end (EOF or reset),
+	 * reading and dropping what comes; at most 30 s.
+	 * @param target the listening socket
+	 * @return nothing, to run as a {@link java.util.concurrent.Callable}
+	 * @throws IOException if the accept fails, or the connection does not end in time
+	 * ({@link java.net.SocketTimeoutException})
+	 */
+	public static Void awaitOneConnectionEnd(ServerSocket target) throws IOException {
+		try (Socket accepted = target.accept()) {
+			accepted.setSoTimeout(30_000);
+			InputStream in = accepted.getInputStream();
+			while (in.read() >= 0) {
+				// until the end
+			}
+		}
+		catch (SocketException ex) {
+			// a reset ends it too
+		}
+		return null;
 	}
 
 	@Override

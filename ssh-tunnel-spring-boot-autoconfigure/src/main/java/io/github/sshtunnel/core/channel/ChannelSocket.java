@@ -125,11 +125,11 @@ final class ChannelSocket extends OptionlessSocket {
 			done = open.await(millis);
 		}
 		catch (InterruptedIOException ex) {
-			opening.close(true);
+			giveUp(opening, open);
 			throw failed(current, ex);
 		}
 		if (!done) {
-			opening.close(true);
+			giveUp(opening, open);
 			throw failed(current, new SocketTimeoutException("SSH server " + this.context.serverDisplayName()
 					+ " did not open a channel to " + host + ":" + port + " within " + millis + " ms"));
 		}
@@ -148,6 +148,23 @@ final class ChannelSocket extends OptionlessSocket {
 		current.opened(this);
 		opening.addCloseFutureListener((future) -> current.finished(this));
 		this.context.connectionOpened(current.name());
+	}
+
+	/**
+	 * Give up an open that is still under way. The channel stays with the session until
+	 * the server answers: MINA closes a cancelled open's channel properly once the server
+	 * confirms it, whereas the confirmation of a channel closed now would be ignored,
+	 * leaving the server's end, and the target connection behind it, open until the
+	 * session ends.
+	 * @param opening the channel
+	 * @param open its open
+	 */
+	private static void giveUp(ChannelDirectTcpip opening, OpenFuture open) {
+		open.cancel();
+		if (open.isOpened()) {
+			// the server confirmed it just now
+			opening.close(false);
+		}
 	}
 
 	private ConnectException connectException(String host, int port, Throwable cause) {

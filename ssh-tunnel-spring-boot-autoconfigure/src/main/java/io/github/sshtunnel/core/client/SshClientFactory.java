@@ -16,6 +16,7 @@ import org.apache.sshd.client.auth.password.PasswordIdentityProvider;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.Property;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -159,14 +160,18 @@ public final class SshClientFactory {
 		// read the SSH socket in large chunks, as OpenSSH does (up to 256 KiB): several
 		// packets per system call, and their local writes batched per read (ReadCycle)
 		CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(client, READ_BUFFER_SIZE);
-		// MINA looks these two up for every read and every packet written; a value the
-		// client does not hold is searched for down to the system properties, building
-		// and hashing a property name each time (4% of the I/O thread's samples, Java 17:
-		// docs/performance.md). Holding the value found now (a system property, or
-		// MINA's default) ends each lookup at the client's own map
-		CoreModuleProperties.NIO2_READ_TIMEOUT.set(client, CoreModuleProperties.NIO2_READ_TIMEOUT.getRequired(client));
-		CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT.set(client,
-				CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT.getRequired(client));
+		// MINA looks these up for every read and every packet written, or for every
+		// channel; a value the client does not hold is searched for down to the system
+		// properties, building and hashing a property name each time (4% of the I/O
+		// thread's samples, Java 17: docs/performance.md). Holding the value found now (a
+		// system property, or MINA's default) ends each lookup at the client's own map
+		holdResolved(client, CoreModuleProperties.NIO2_READ_TIMEOUT);
+		holdResolved(client, CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT);
+		holdResolved(client, CoreModuleProperties.MAX_CONCURRENT_CHANNELS);
+		holdResolved(client, CoreModuleProperties.WINDOW_SIZE);
+		holdResolved(client, CoreModuleProperties.MAX_PACKET_SIZE);
+		holdResolved(client, CoreModuleProperties.LIMIT_PACKET_SIZE);
+		holdResolved(client, CoreModuleProperties.CHANNEL_CLOSE_TIMEOUT);
 		client.addSessionListener(sessionListener);
 		client.addSessionListener(new SessionListener() {
 
@@ -183,6 +188,10 @@ public final class SshClientFactory {
 			customizer.customize(client);
 		}
 		return client;
+	}
+
+	private static <T> void holdResolved(SshClient client, Property<T> property) {
+		property.set(client, property.getRequired(client));
 	}
 
 	/**

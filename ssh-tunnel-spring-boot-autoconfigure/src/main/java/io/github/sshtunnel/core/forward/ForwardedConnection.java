@@ -16,7 +16,6 @@ import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.common.channel.StreamingChannel.Streaming;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.future.CloseFuture;
 import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
@@ -44,6 +43,13 @@ final class ForwardedConnection {
 	 */
 	private static final Duration CLOSE_BOUND = Duration.ofSeconds(10);
 
+	/**
+	 * How long a channel whose open was given up (it timed out) stays with the session,
+	 * waiting for the server's late answer: longer than a server takes to give up on a
+	 * target that does not answer (Linux's default TCP connect gives up after 127 s).
+	 */
+	private static final Duration ABANDONED_OPEN_BOUND = Duration.ofMinutes(3);
+
 	private final ForwardSettings target;
 
 	private final ForwardCounters counters;
@@ -61,6 +67,8 @@ final class ForwardedConnection {
 	private final InboundPump inbound;
 
 	private volatile TunnelChannel channel;
+
+	private volatile OpenFuture openFuture;
 
 	private volatile boolean outboundDone;
 
@@ -105,6 +113,7 @@ final class ForwardedConnection {
 					new SshdSocketAddress(settings.remoteHost(), settings.remotePort()), this.inbound);
 			this.channel.setStreaming(Streaming.Async);
 			open = this.channel.open();
+			this.openFuture = open;
 		}
 		catch (IOException | RuntimeException ex) {
 			failed(ex);
@@ -133,6 +142,11 @@ final class ForwardedConnection {
 
 	private void opened() {
 		this.channelOpened = true;
+		if (this.finished.get()) {
+			// given up on while the server opened it: the close still goes to the server
+			closeOpenChannelNow(this.channel);
+			return;
+		}
 		this.channel.addCloseFutureListener((future) -> {
 			this.channelClosed = true;
 			finishIfDone();
@@ -217,11 +231,14 @@ final class ForwardedConnection {
 		}
 		ChannelDirectTcpip current = this.channel;
 		if (current != null) {
-			if (immediately && this.channelOpened) {
+			if (!immediately) {
+				current.close(false);
+			}
+			else if (this.channelOpened) {
 				closeOpenChannelNow(current);
 			}
 			else {
-				current.close(immediately);
+				abandonOpen(current);
 			}
 		}
 		this.inbound.close();
@@ -244,23 +261,50 @@ final class ForwardedConnection {
 		if (queued != null) {
 			queued.close(true);
 		}
-		CloseFuture closed = current.close(false);
-		ScheduledExecutorService bound = this.timer;
-		if (closed.isClosed() || bound == null) {
+		current.close(false);
+		dropIfStillOpen(current, CLOSE_BOUND);
+	}
+
+	/**
+	 * End a channel the server has not confirmed yet. If the open is still under way (it
+	 * timed out), the channel stays with the session until the server answers: MINA
+	 * closes a cancelled open's channel properly once the server confirms it, instead of
+	 * ignoring the confirmation of a channel it no longer knows, which would leave the
+	 * server's end, and the target connection behind it, open until the session ends.
+	 * Should the server not answer, the channel is dropped after
+	 * {@link #ABANDONED_OPEN_BOUND}.
+	 * @param current the channel
+	 */
+	private void abandonOpen(ChannelDirectTcpip current) {
+		OpenFuture open = this.openFuture;
+		if (open == null || (open.isDone() && !open.isOpened())) {
+			// never sent, or refused: the server keeps nothing
+			current.close(true);
+			return;
+		}
+		open.cancel();
+		if (open.isCanceled()) {
+			dropIfStillOpen(current, ABANDONED_OPEN_BOUND);
+		}
+		// else the server confirmed it just now, and opened() closes it
+	}
+
+	private void dropIfStillOpen(ChannelDirectTcpip current, Duration bound) {
+		ScheduledExecutorService scheduler = this.timer;
+		if (current.isClosed() || scheduler == null) {
 			return;
 		}
 		// weakly: a cancelled task stays in the timer's queue until its time, and must
-		// not
-		// hold the channel there (the session holds it until it is closed)
+		// not hold the channel there (the session holds it until it is closed)
 		WeakReference<ChannelDirectTcpip> waiting = new WeakReference<>(current);
 		try {
-			ScheduledFuture<?> drop = bound.schedule(() -> {
+			ScheduledFuture<?> drop = scheduler.schedule(() -> {
 				ChannelDirectTcpip channel = waiting.get();
 				if (channel != null) {
 					channel.close(true);
 				}
-			}, CLOSE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-			closed.addListener((future) -> drop.cancel(false));
+			}, bound.toMillis(), TimeUnit.MILLISECONDS);
+			current.addCloseFutureListener((future) -> drop.cancel(false));
 		}
 		catch (RejectedExecutionException ex) {
 			// the tunnel is closing, and its session with every channel

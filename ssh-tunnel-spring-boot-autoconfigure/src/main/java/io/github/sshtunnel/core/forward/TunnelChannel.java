@@ -7,6 +7,7 @@ import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.Closeable;
 import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /**
@@ -25,8 +26,9 @@ final class TunnelChannel extends ChannelDirectTcpip {
 	private final Sink sink;
 
 	/**
-	 * What {@link #toString()} says once the channel is open; MINA builds it several
-	 * times in every close.
+	 * What {@link #toString()} says once the server confirmed the channel; MINA builds it
+	 * several times in every close, each time with the session's name (its peer address
+	 * formatted anew).
 	 */
 	private volatile String name;
 
@@ -109,18 +111,22 @@ final class TunnelChannel extends ChannelDirectTcpip {
 	}
 
 	@Override
+	public void handleOpenSuccess(long recipient, long rwSize, long packetSize, Buffer buffer) {
+		// the recipient is known from here on, and nothing in the name changes again;
+		// fixed before the open future's listeners run, and so before any close (which
+		// hides the open future while it builds, see getInnerCloseable)
+		this.name = describe(recipient);
+		super.handleOpenSuccess(recipient, rwSize, packetSize, buffer);
+	}
+
+	private String describe(long recipient) {
+		return getClass().getSimpleName() + "[id=" + getChannelId() + ", recipient=" + recipient + "]-" + getSession();
+	}
+
+	@Override
 	public String toString() {
 		String known = this.name;
-		if (known != null) {
-			return known;
-		}
-		String now = super.toString();
-		OpenFuture open = this.openFuture;
-		if (open != null && open.isOpened()) {
-			// the recipient's channel id is known from here on, and nothing else changes
-			this.name = now;
-		}
-		return now;
+		return (known != null) ? known : super.toString();
 	}
 
 	/**

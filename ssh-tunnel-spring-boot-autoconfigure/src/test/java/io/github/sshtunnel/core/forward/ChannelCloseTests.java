@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -205,14 +206,49 @@ class ChannelCloseTests {
 		}
 	}
 
+	@Test
+	void channelWhoseOpenTimedOutIsClosedOnTheServerWhenTheServerOpensItLate() throws Exception {
+		CountDownLatch release = this.server.holdChannelOpens();
+		this.server.start();
+		ExecutorService threads = Executors.newSingleThreadExecutor();
+		try (ServerSocket slow = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+				SshTunnel tunnel = new SshTunnel(
+						settingsBuilder(slow.getLocalPort()).connectTimeout(Duration.ofSeconds(3)).build(), List.of())
+					.open()) {
+			Future<?> targetEnded = threads.submit(() -> TestTcpServer.awaitOneConnectionEnd(slow));
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress("127.0.0.1", tunnel.localPort("echo")), 2000);
+				socket.setSoTimeout(10_000);
+				// the server does not answer the open within the bound: the forward gives
+				// the connection up
+				assertThat(socket.getInputStream().read()).isEqualTo(-1);
+			}
+			assertThat(tunnel.state().forward("echo").failedConnections()).isEqualTo(1);
+			// the server opens the channel after all, and connects the target: the tunnel
+			// closes that channel, and so the target connection, instead of ignoring the
+			// late confirmation (which left both open until the session ended)
+			release.countDown();
+			targetEnded.get(10, TimeUnit.SECONDS);
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.server.openChannels()).isZero());
+			assertThat(tunnel.state().forward("echo").activeConnections()).isZero();
+		}
+		finally {
+			release.countDown();
+			threads.shutdownNow();
+		}
+	}
+
 	private TunnelSettings settings(int targetPort) {
+		return settingsBuilder(targetPort).build();
+	}
+
+	private TunnelSettings.Builder settingsBuilder(int targetPort) {
 		return TunnelSettings.builder("127.0.0.1")
 			.port(this.server.port())
 			.username("alice")
 			.password("secret")
 			.hostKey(this.server.hostKeyFingerprint())
-			.forward(new ForwardSettings("echo", "127.0.0.1", 0, "127.0.0.1", targetPort))
-			.build();
+			.forward(new ForwardSettings("echo", "127.0.0.1", 0, "127.0.0.1", targetPort));
 	}
 
 	/**
